@@ -1,0 +1,6 @@
+//! sea-orm entities for Accord's tables. Plain data: rules live in `accord::domain`, never here.
+//! One module per table; `organization_id` on every row that belongs to a customer.
+
+pub mod framework;
+pub mod organization;
+pub mod requirement;

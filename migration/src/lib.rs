@@ -1,0 +1,16 @@
+//! Accord's database migrations (sea-orm). Append-only once landed: change the schema with a new
+//! migration, never by editing one that has shipped. Every migration must run on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_catalogs;
+
+/// Runs every migration in order; `accord migrate` and `accord serve` both call it.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_catalogs::Migration)]
+    }
+}

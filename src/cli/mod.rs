@@ -1,0 +1,187 @@
+//! The `accord` command line. Every command calls the same domain use cases as the API.
+//!
+//! Exit codes: 0 success, 1 failure while running, 2 bad usage, configuration or input.
+
+mod admin;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::error::AppError;
+
+#[derive(Parser)]
+#[command(name = "accord", version, about = "AI management system: ISO/IEC 42001, NIST CSF 2.0 and NIST AI RMF 1.0 through common controls")]
+struct Cli {
+    /// Configuration file (default: ./accord.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command that opens the database accepts.
+#[derive(Args, Clone, Default)]
+struct DataArgs {
+    /// Data directory (embedded database, generated secrets, stored files). Default: ./data
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (GraphQL, GraphiQL, health checks).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Framework catalogs.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// Organizations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Print each loaded framework: slug, name, version and requirement count.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an organization.
+    Create {
+        /// Short identifier: lowercase letters, digits and hyphens.
+        #[arg(long)]
+        slug: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Print every organization.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// A command failure with its exit code.
+pub struct CliError {
+    code: u8,
+    message: String,
+}
+
+impl CliError {
+    fn usage(message: impl Into<String>) -> Self {
+        CliError { code: 2, message: message.into() }
+    }
+    fn failure(message: impl Into<String>) -> Self {
+        CliError { code: 1, message: message.into() }
+    }
+}
+
+impl From<AppError> for CliError {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::Internal(source) => CliError::failure(format!("{source:#}")),
+            other => CliError::usage(other.to_string()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(err: anyhow::Error) -> Self {
+        CliError::failure(format!("{err:#}"))
+    }
+}
+
+/// Parses the arguments, runs the command and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| CliError::failure(format!("cannot start the runtime: {err}")))
+        .and_then(|runtime| runtime.block_on(dispatch(cli)));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {}", err.message);
+            ExitCode::from(err.code)
+        }
+    }
+}
+
+/// Loads configuration and applies the command-line overrides.
+/// `serve` logs at the configured level; one-shot commands only warn, so their output stays readable.
+fn load_config(cli_config: Option<&PathBuf>, data: &DataArgs) -> Result<Config, CliError> {
+    let config = load_config_quiet(cli_config, data)?;
+    init_logging("warn");
+    Ok(config)
+}
+
+fn load_config_quiet(cli_config: Option<&PathBuf>, data: &DataArgs) -> Result<Config, CliError> {
+    let mut config =
+        Config::load(cli_config.map(PathBuf::as_path)).map_err(|err| CliError::usage(err.to_string()))?;
+    if let Some(dir) = &data.data_dir {
+        config.data_dir = dir.clone();
+    }
+    Ok(config)
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Logs go to stderr so that commands which print a result (a token, a list) keep stdout clean.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn dispatch(cli: Cli) -> Result<(), CliError> {
+    let config_file = cli.config.as_ref();
+    match cli.command {
+        Command::Serve { listen, data } => {
+            let mut config = load_config_quiet(config_file, &data)?;
+            init_logging(&config.log);
+            if let Some(listen) = listen {
+                config.listen = listen;
+            }
+            serve::run(config).await
+        }
+        Command::Migrate { data } => admin::migrate(load_config(config_file, &data)?).await,
+        Command::Catalog {
+            command: CatalogCommand::List { data },
+        } => admin::catalog_list(load_config(config_file, &data)?).await,
+        Command::Org {
+            command: OrgCommand::Create { slug, name, data },
+        } => admin::org_create(load_config(config_file, &data)?, &slug, &name).await,
+        Command::Org {
+            command: OrgCommand::List { data },
+        } => admin::org_list(load_config(config_file, &data)?).await,
+    }
+}

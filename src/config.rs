@@ -1,0 +1,130 @@
+//! Configuration: built-in defaults, overridden by `accord.toml` (or `--config FILE`), overridden by
+//! `ACCORD_*` environment variables (nested keys with `__`, e.g. `ACCORD_GRAPHQL__MAX_DEPTH`), and
+//! `DATABASE_URL`. Unknown keys are errors that name the key, so a typo never silently does nothing.
+
+use std::path::{Path, PathBuf};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+/// Everything the service can be told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// Directory for the embedded database, generated secrets and stored files.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; defaults to a SQLite file under `data_dir`.
+    pub database_url: Option<String>,
+    /// HTTP worker threads (0 = one per core).
+    pub workers: usize,
+    pub database: DatabaseConfig,
+    pub graphql: GraphqlConfig,
+    /// `tracing` filter, e.g. `info` or `accord=debug,info`.
+    pub log: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// Pool size. SQLite writes are serialized by the database either way.
+    pub max_connections: u32,
+    /// Apply pending migrations when the server starts.
+    pub migrate_on_start: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GraphqlConfig {
+    /// Largest accepted request body in bytes (answered with 413 beyond it).
+    pub max_body_bytes: usize,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    /// Fields, aliases included, in one document (async-graphql's complexity skips `__typename`).
+    pub max_fields: usize,
+    /// Operations per batched request; 0 or 1 turns batching off.
+    pub max_batch: usize,
+    pub introspection: bool,
+    /// Wall-clock limit for one request's execution.
+    pub timeout_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            workers: 0,
+            database: DatabaseConfig::default(),
+            graphql: GraphqlConfig::default(),
+            log: "info".into(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            max_connections: 8,
+            migrate_on_start: true,
+        }
+    }
+}
+
+impl Default for GraphqlConfig {
+    fn default() -> Self {
+        GraphqlConfig {
+            max_body_bytes: 256 * 1024,
+            max_depth: 12,
+            max_complexity: 5_000,
+            max_fields: 300,
+            max_batch: 0,
+            introspection: true,
+            timeout_secs: 30,
+        }
+    }
+}
+
+/// A configuration that could not be read; the message names the file or key at fault.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Loads defaults < config file < environment. An explicitly named file must exist;
+    /// the default `accord.toml` in the working directory is optional.
+    pub fn load(explicit_file: Option<&Path>) -> Result<Config, ConfigError> {
+        let file = match explicit_file {
+            Some(path) if !path.exists() => {
+                return Err(ConfigError(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
+            }
+            Some(path) => path.to_path_buf(),
+            None => PathBuf::from("accord.toml"),
+        };
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("ACCORD_").split("__"))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .extract()
+            .map_err(|err| ConfigError(err.to_string()))
+    }
+
+    /// The database URL in effect: the configured one, else a SQLite file under the data directory.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.clone(),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("accord.db").display()
+            ),
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Organizations: the unit of data isolation. Every customer record carries `organization_id`.
+
+use chrono::Utc;
+use entity::organization;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use super::Services;
+use crate::db::begin_write;
+use crate::error::{AppError, AppResult};
+
+/// An organization as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Organization {
+    pub id: i32,
+    pub slug: String,
+    pub name: String,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+impl From<organization::Model> for Organization {
+    fn from(m: organization::Model) -> Self {
+        Organization {
+            id: m.id,
+            slug: m.slug,
+            name: m.name,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// A slug: 2-63 characters of lowercase letters, digits and inner hyphens.
+pub fn validate_slug(slug: &str) -> AppResult<()> {
+    let ok_chars = slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !(2..=63).contains(&slug.len()) || !ok_chars || slug.starts_with('-') || slug.ends_with('-') {
+        return Err(AppError::validation(format!(
+            "invalid slug '{slug}': use 2-63 lowercase letters, digits and inner hyphens"
+        )));
+    }
+    Ok(())
+}
+
+/// Creates an organization; the slug must be new.
+pub async fn create(services: &Services, slug: &str, name: &str) -> AppResult<Organization> {
+    validate_slug(slug)?;
+    let name = name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return Err(AppError::validation("name must be 1-200 characters"));
+    }
+    let txn = begin_write(&services.db).await?;
+    let exists = organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug))
+        .one(&txn)
+        .await?;
+    if exists.is_some() {
+        return Err(AppError::Conflict(format!("organization '{slug}' already exists")));
+    }
+    let created = organization::ActiveModel {
+        slug: Set(slug.to_string()),
+        name: Set(name.to_string()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created.into())
+}
+
+/// Finds an organization by slug.
+pub async fn by_slug(services: &Services, slug: &str) -> AppResult<Organization> {
+    organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug))
+        .one(&services.db)
+        .await?
+        .map(Organization::from)
+        .ok_or_else(|| AppError::not_found(format!("organization '{slug}'")))
+}
+
+/// Every organization, by slug.
+pub async fn list(services: &Services) -> AppResult<Vec<Organization>> {
+    Ok(organization::Entity::find()
+        .order_by_asc(organization::Column::Slug)
+        .all(&services.db)
+        .await?
+        .into_iter()
+        .map(Organization::from)
+        .collect())
+}

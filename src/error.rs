@@ -1,0 +1,64 @@
+//! The domain's error type. Each variant has a stable code that the API layers expose
+//! (GraphQL `extensions.code`, HTTP status, CLI exit code); messages never carry internals.
+
+use sea_orm::{DbErr, SqlErr};
+
+/// Errors a use case can return.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Validation(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("rate limit exceeded")]
+    RateLimited,
+    /// The message shown to callers is generic; the source is logged where the error is reported.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    /// The stable, machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Validation(_) => "VALIDATION",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::RateLimited => "RATE_LIMITED",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn not_found(what: impl std::fmt::Display) -> Self {
+        AppError::NotFound(format!("{what} not found"))
+    }
+
+    pub fn validation(message: impl Into<String>) -> Self {
+        AppError::Validation(message.into())
+    }
+
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        // A unique-constraint violation is the caller's conflict, not our failure.
+        if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
+            return AppError::Conflict("a record with the same key already exists".into());
+        }
+        AppError::Internal(err.into())
+    }
+}
+
+/// Result alias for use cases.
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,127 @@
+//! Request limits that async-graphql does not enforce on its own, as a schema extension:
+//! - a cap on fields per document, aliases and `__typename` included (the complexity limit skips
+//!   `__typename`, so an alias flood of it would pass), counted with fragments expanded;
+//! - stable codes for parse failures, depth and complexity rejections and other validation errors.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    ServerError, ServerResult, ValidationResult, Variables,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation},
+    parser::types::{ExecutableDocument, Selection, SelectionSet},
+};
+
+use super::errors::set_code;
+
+/// Factory for the limits extension.
+pub struct RequestLimits {
+    max_fields: usize,
+}
+
+impl RequestLimits {
+    pub fn new(max_fields: usize) -> Self {
+        RequestLimits { max_fields }
+    }
+}
+
+impl ExtensionFactory for RequestLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(LimitsExtension {
+            max_fields: self.max_fields,
+        })
+    }
+}
+
+struct LimitsExtension {
+    max_fields: usize,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for LimitsExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await.map_err(|mut err| {
+            set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+            err
+        })?;
+        let fields = count_fields(&document, self.max_fields);
+        if fields > self.max_fields {
+            let mut err = ServerError::new(
+                format!("query has more than {} fields (aliases included)", self.max_fields),
+                None,
+            );
+            set_code(&mut err, "QUERY_TOO_LARGE");
+            return Err(err);
+        }
+        Ok(document)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|mut errors| {
+            for err in &mut errors {
+                // async-graphql's own wording for its depth and complexity limits.
+                let code = match err.message.as_str() {
+                    "Query is nested too deep." => "QUERY_TOO_DEEP",
+                    "Query is too complex." => "QUERY_TOO_COMPLEX",
+                    _ => "GRAPHQL_VALIDATION_FAILED",
+                };
+                set_code(err, code);
+            }
+            errors
+        })
+    }
+}
+
+/// Counts field selections with fragment spreads expanded, stopping once past `limit`.
+/// Fragment cycles are not followed (validation rejects them later).
+fn count_fields(document: &ExecutableDocument, limit: usize) -> usize {
+    let mut count = 0;
+    let mut stack = Vec::new();
+    for (_, operation) in document.operations.iter() {
+        count_in(document, &operation.node.selection_set.node, limit, &mut count, &mut stack);
+    }
+    count
+}
+
+fn count_in<'a>(
+    document: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    limit: usize,
+    count: &mut usize,
+    stack: &mut Vec<&'a str>,
+) {
+    for selection in &set.items {
+        if *count > limit {
+            return;
+        }
+        match &selection.node {
+            Selection::Field(field) => {
+                *count += 1;
+                count_in(document, &field.node.selection_set.node, limit, count, stack);
+            }
+            Selection::InlineFragment(fragment) => {
+                count_in(document, &fragment.node.selection_set.node, limit, count, stack);
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = spread.node.fragment_name.node.as_str();
+                if stack.contains(&name) {
+                    continue;
+                }
+                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
+                    stack.push(name);
+                    count_in(document, &fragment.node.selection_set.node, limit, count, stack);
+                    stack.pop();
+                }
+            }
+        }
+    }
+}

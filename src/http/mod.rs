@@ -1,0 +1,31 @@
+//! HTTP layer (actix-web): routes, the GraphQL endpoint, GraphiQL, health and readiness.
+
+mod body;
+mod graphiql;
+mod graphql;
+mod health;
+pub mod response;
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use crate::config::Config;
+use crate::domain::Services;
+use crate::graphql::AccordSchema;
+
+/// Shared, read-only state of every worker.
+pub struct AppState {
+    pub schema: AccordSchema,
+    pub services: Services,
+    pub config: Arc<Config>,
+}
+
+/// Registers every route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/graphql", web::post().to(graphql::post))
+        .route("/graphql", web::get().to(graphql::get))
+        .route("/graphiql", web::get().to(graphiql::page))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz));
+}

@@ -1,0 +1,154 @@
+//! Assembles and runs the service: database (connected and migrated), catalogs (loaded), GraphQL
+//! schema and HTTP server. `accord serve` and the integration tests start it the same way.
+//!
+//! Shutdown: SIGTERM lets in-flight requests finish (up to 30 s), SIGINT stops at once (actix's
+//! behaviour); then background tasks are told to stop through a watch channel and awaited, and the
+//! database pool is closed so SQLite checkpoints its WAL.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, dev::ServerHandle, web};
+use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::config::Config;
+use crate::db;
+use crate::domain::Services;
+use crate::domain::catalog::{CatalogSnapshot, loader};
+use crate::graphql::build_schema;
+use crate::http::{AppState, routes};
+
+/// How long SIGTERM waits for in-flight requests.
+const DRAIN_TIMEOUT_SECS: u64 = 30;
+
+/// Opens the database, migrates it if configured, loads the catalogs and indexes them.
+pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
+    let db = db::connect(config).await?;
+    if config.database.migrate_on_start {
+        db::migrate(&db)
+            .await
+            .map_err(|err| anyhow::anyhow!("migration failed: {err}"))?;
+    }
+    let catalog = load_catalogs(&db).await?;
+    Ok(Services {
+        db,
+        catalog: Arc::new(catalog),
+    })
+}
+
+/// Loads the embedded catalogs into the database and reads back the snapshot.
+pub async fn load_catalogs(db: &DatabaseConnection) -> anyhow::Result<CatalogSnapshot> {
+    for (slug, version, outcome) in loader::load_embedded(db).await.map_err(describe)? {
+        tracing::info!(%slug, %version, ?outcome, "catalog");
+    }
+    CatalogSnapshot::load(db).await.map_err(describe)
+}
+
+fn describe(err: crate::error::AppError) -> anyhow::Error {
+    match err {
+        crate::error::AppError::Internal(source) => source,
+        other => anyhow::anyhow!(other.to_string()),
+    }
+}
+
+/// Options that differ between `accord serve` and tests.
+#[derive(Debug, Clone, Copy)]
+pub struct StartOptions {
+    /// Let actix handle SIGTERM/SIGINT (the CLI does; tests stop the server through its handle).
+    pub handle_signals: bool,
+}
+
+/// A started server.
+pub struct RunningServer {
+    pub local_addr: SocketAddr,
+    pub services: Services,
+    handle: ServerHandle,
+    server_task: tokio::task::JoinHandle<std::io::Result<()>>,
+    shutdown: watch::Sender<bool>,
+    background: JoinSet<()>,
+}
+
+/// Prepares everything and starts listening on `config.listen` (port 0 picks a free port).
+pub async fn start(config: Config, options: StartOptions) -> anyhow::Result<RunningServer> {
+    let services = prepare(&config).await?;
+    let listener = TcpListener::bind(&config.listen)
+        .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.listen))?;
+    let local_addr = listener.local_addr()?;
+    let state = web::Data::new(AppState {
+        schema: build_schema(services.clone(), &config.graphql),
+        services: services.clone(),
+        config: Arc::new(config.clone()),
+    });
+    let workers = match config.workers {
+        0 => std::thread::available_parallelism().map_or(2, usize::from),
+        n => n,
+    };
+    let mut server = HttpServer::new(move || App::new().app_data(state.clone()).configure(routes))
+        .workers(workers)
+        .shutdown_timeout(DRAIN_TIMEOUT_SECS)
+        .listen(listener)?;
+    if !options.handle_signals {
+        server = server.disable_signals();
+    }
+    let server = server.run();
+    let handle = server.handle();
+    let server_task = tokio::spawn(server);
+    let (shutdown, _) = watch::channel(false);
+    tracing::info!(%local_addr, backend = db::backend_name(&services.db), "accord is listening");
+    Ok(RunningServer {
+        local_addr,
+        services,
+        handle,
+        server_task,
+        shutdown,
+        background: JoinSet::new(),
+    })
+}
+
+impl RunningServer {
+    /// A receiver that turns `true` when background tasks must stop.
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
+    /// Runs a background task that is stopped and awaited on shutdown.
+    pub fn spawn_background<F>(&mut self, task: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.background.spawn(task);
+    }
+
+    /// Waits until the HTTP server stops (by signal or [`stop`](Self::stop)), then stops the rest.
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let served = (&mut self.server_task).await;
+        self.finish().await;
+        served??;
+        Ok(())
+    }
+
+    /// Stops the server: `graceful` drains in-flight requests first.
+    pub async fn stop(self, graceful: bool) -> anyhow::Result<()> {
+        self.handle.stop(graceful).await;
+        self.wait().await
+    }
+
+    async fn finish(&mut self) {
+        let _ = self.shutdown.send(true);
+        let drained = tokio::time::timeout(Duration::from_secs(10), async {
+            while self.background.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!("background tasks did not stop in time; aborting them");
+            self.background.abort_all();
+        }
+        if let Err(err) = self.services.db.close_by_ref().await {
+            tracing::warn!(%err, "closing the database pool failed");
+        }
+        tracing::info!("accord stopped");
+    }
+}
