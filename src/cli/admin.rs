@@ -17,7 +17,10 @@ pub async fn migrate(config: Config) -> Result<(), CliError> {
 
 pub async fn catalog_list(config: Config) -> Result<(), CliError> {
     let services = prepare(&config).await?;
-    println!("{:<16} {:<60} {:<8} {:>6}", "SLUG", "NAME", "VERSION", "COUNT");
+    println!(
+        "{:<16} {:<60} {:<8} {:>6}",
+        "SLUG", "NAME", "VERSION", "COUNT"
+    );
     for fw in services.catalog.frameworks() {
         println!(
             "{:<16} {:<60} {:<8} {:>6}",
@@ -30,7 +33,10 @@ pub async fn catalog_list(config: Config) -> Result<(), CliError> {
 pub async fn org_create(config: Config, slug: &str, name: &str) -> Result<(), CliError> {
     let services = prepare(&config).await?;
     let org = organizations::create(&services, slug, name).await?;
-    println!("created organization {} ({}) with id {}", org.slug, org.name, org.id);
+    println!(
+        "created organization {} ({}) with id {}",
+        org.slug, org.name, org.id
+    );
     Ok(())
 }
 

@@ -14,7 +14,11 @@ use crate::config::Config;
 use crate::error::AppError;
 
 #[derive(Parser)]
-#[command(name = "accord", version, about = "AI management system: ISO/IEC 42001, NIST CSF 2.0 and NIST AI RMF 1.0 through common controls")]
+#[command(
+    name = "accord",
+    version,
+    about = "AI management system: ISO/IEC 42001, NIST CSF 2.0 and NIST AI RMF 1.0 through common controls"
+)]
 struct Cli {
     /// Configuration file (default: ./accord.toml when present).
     #[arg(long, global = true, value_name = "FILE")]
@@ -95,10 +99,16 @@ pub struct CliError {
 
 impl CliError {
     fn usage(message: impl Into<String>) -> Self {
-        CliError { code: 2, message: message.into() }
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
     }
     fn failure(message: impl Into<String>) -> Self {
-        CliError { code: 1, message: message.into() }
+        CliError {
+            code: 1,
+            message: message.into(),
+        }
     }
 }
 
@@ -143,8 +153,8 @@ fn load_config(cli_config: Option<&PathBuf>, data: &DataArgs) -> Result<Config, 
 }
 
 fn load_config_quiet(cli_config: Option<&PathBuf>, data: &DataArgs) -> Result<Config, CliError> {
-    let mut config =
-        Config::load(cli_config.map(PathBuf::as_path)).map_err(|err| CliError::usage(err.to_string()))?;
+    let mut config = Config::load(cli_config.map(PathBuf::as_path))
+        .map_err(|err| CliError::usage(err.to_string()))?;
     if let Some(dir) = &data.data_dir {
         config.data_dir = dir.clone();
     }

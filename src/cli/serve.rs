@@ -5,7 +5,13 @@ use crate::config::Config;
 use crate::server::{StartOptions, start};
 
 pub async fn run(config: Config) -> Result<(), CliError> {
-    let server = start(config, StartOptions { handle_signals: true }).await?;
+    let server = start(
+        config,
+        StartOptions {
+            handle_signals: true,
+        },
+    )
+    .await?;
     println!("accord listening on http://{}", server.local_addr);
     server.wait().await?;
     Ok(())

@@ -2,7 +2,9 @@
 
 use chrono::Utc;
 use entity::organization;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::Serialize;
 
 use super::Services;
@@ -31,8 +33,11 @@ impl From<organization::Model> for Organization {
 
 /// A slug: 2-63 characters of lowercase letters, digits and inner hyphens.
 pub fn validate_slug(slug: &str) -> AppResult<()> {
-    let ok_chars = slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !(2..=63).contains(&slug.len()) || !ok_chars || slug.starts_with('-') || slug.ends_with('-') {
+    let ok_chars = slug
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !(2..=63).contains(&slug.len()) || !ok_chars || slug.starts_with('-') || slug.ends_with('-')
+    {
         return Err(AppError::validation(format!(
             "invalid slug '{slug}': use 2-63 lowercase letters, digits and inner hyphens"
         )));
@@ -53,7 +58,9 @@ pub async fn create(services: &Services, slug: &str, name: &str) -> AppResult<Or
         .one(&txn)
         .await?;
     if exists.is_some() {
-        return Err(AppError::Conflict(format!("organization '{slug}' already exists")));
+        return Err(AppError::Conflict(format!(
+            "organization '{slug}' already exists"
+        )));
     }
     let created = organization::ActiveModel {
         slug: Set(slug.to_string()),

@@ -52,7 +52,10 @@ impl Extension for LimitsExtension {
         let fields = count_fields(&document, self.max_fields);
         if fields > self.max_fields {
             let mut err = ServerError::new(
-                format!("query has more than {} fields (aliases included)", self.max_fields),
+                format!(
+                    "query has more than {} fields (aliases included)",
+                    self.max_fields
+                ),
                 None,
             );
             set_code(&mut err, "QUERY_TOO_LARGE");
@@ -87,7 +90,13 @@ fn count_fields(document: &ExecutableDocument, limit: usize) -> usize {
     let mut count = 0;
     let mut stack = Vec::new();
     for (_, operation) in document.operations.iter() {
-        count_in(document, &operation.node.selection_set.node, limit, &mut count, &mut stack);
+        count_in(
+            document,
+            &operation.node.selection_set.node,
+            limit,
+            &mut count,
+            &mut stack,
+        );
     }
     count
 }
@@ -106,10 +115,22 @@ fn count_in<'a>(
         match &selection.node {
             Selection::Field(field) => {
                 *count += 1;
-                count_in(document, &field.node.selection_set.node, limit, count, stack);
+                count_in(
+                    document,
+                    &field.node.selection_set.node,
+                    limit,
+                    count,
+                    stack,
+                );
             }
             Selection::InlineFragment(fragment) => {
-                count_in(document, &fragment.node.selection_set.node, limit, count, stack);
+                count_in(
+                    document,
+                    &fragment.node.selection_set.node,
+                    limit,
+                    count,
+                    stack,
+                );
             }
             Selection::FragmentSpread(spread) => {
                 let name = spread.node.fragment_name.node.as_str();
@@ -118,7 +139,13 @@ fn count_in<'a>(
                 }
                 if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
                     stack.push(name);
-                    count_in(document, &fragment.node.selection_set.node, limit, count, stack);
+                    count_in(
+                        document,
+                        &fragment.node.selection_set.node,
+                        limit,
+                        count,
+                        stack,
+                    );
                     stack.pop();
                 }
             }

@@ -20,7 +20,11 @@ use super::body::{BodyError, read_limited};
 use super::response::error;
 use crate::graphql::errors::{coded_error, finalize_errors};
 
-pub async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+pub async fn post(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     if !is_json(&req) {
         return error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -39,7 +43,11 @@ pub async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppS
             );
         }
         Err(BodyError::Broken) => {
-            return error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "request body could not be read");
+            return error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "request body could not be read",
+            );
         }
     };
     let batch: BatchRequest = match serde_json::from_slice(&body) {
@@ -57,7 +65,11 @@ pub async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppS
         BatchRequest::Batch(requests) => {
             let max = state.config.graphql.max_batch;
             if max <= 1 {
-                return error(StatusCode::BAD_REQUEST, "BATCH_NOT_ALLOWED", "batched requests are disabled");
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "BATCH_NOT_ALLOWED",
+                    "batched requests are disabled",
+                );
             }
             if requests.len() > max {
                 return error(
@@ -97,11 +109,19 @@ pub async fn get(params: web::Query<GetParams>, state: web::Data<AppState>) -> H
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return refused;
     }
-    let variables = match params.variables.as_deref().map(serde_json::from_str::<serde_json::Value>) {
+    let variables = match params
+        .variables
+        .as_deref()
+        .map(serde_json::from_str::<serde_json::Value>)
+    {
         None => Variables::default(),
         Some(Ok(value)) => Variables::from_json(value),
         Some(Err(_)) => {
-            return error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "variables must be a JSON object");
+            return error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "variables must be a JSON object",
+            );
         }
     };
     let mut request = Request::new(params.query).variables(variables);
@@ -155,7 +175,11 @@ fn respond_json<T: serde::Serialize>(body: &T) -> HttpResponse {
             .body(bytes),
         Err(err) => {
             tracing::error!(%err, "cannot serialize a GraphQL response");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error",
+            )
         }
     }
 }

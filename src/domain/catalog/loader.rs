@@ -29,7 +29,9 @@ pub enum LoadOutcome {
 }
 
 /// Loads every embedded catalog; returns `(slug, version, outcome)` per catalog.
-pub async fn load_embedded(db: &DatabaseConnection) -> AppResult<Vec<(String, String, LoadOutcome)>> {
+pub async fn load_embedded(
+    db: &DatabaseConnection,
+) -> AppResult<Vec<(String, String, LoadOutcome)>> {
     let mut report = Vec::new();
     for (name, raw) in EMBEDDED_CATALOGS {
         let file: CatalogFile = serde_json::from_str(raw)
@@ -57,7 +59,10 @@ fn validate(file: &CatalogFile) -> Result<(), String> {
         if let Some(parent) = &row.parent
             && !seen.contains(parent.as_str())
         {
-            return Err(format!("{}: parent {parent} is not defined before it", row.ref_id));
+            return Err(format!(
+                "{}: parent {parent} is not defined before it",
+                row.ref_id
+            ));
         }
         if !seen.insert(row.ref_id.as_str()) {
             return Err(format!("duplicate ref {}", row.ref_id));
@@ -66,7 +71,11 @@ fn validate(file: &CatalogFile) -> Result<(), String> {
     Ok(())
 }
 
-async fn load_one(db: &DatabaseConnection, file: &CatalogFile, checksum: &str) -> AppResult<LoadOutcome> {
+async fn load_one(
+    db: &DatabaseConnection,
+    file: &CatalogFile,
+    checksum: &str,
+) -> AppResult<LoadOutcome> {
     let existing = framework::Entity::find()
         .filter(framework::Column::Slug.eq(&file.slug))
         .filter(framework::Column::Version.eq(&file.version))
@@ -90,7 +99,11 @@ async fn load_one(db: &DatabaseConnection, file: &CatalogFile, checksum: &str) -
         loaded_at: Set(Utc::now()),
         ..Default::default()
     };
-    let outcome = if existing.is_some() { LoadOutcome::Updated } else { LoadOutcome::Inserted };
+    let outcome = if existing.is_some() {
+        LoadOutcome::Updated
+    } else {
+        LoadOutcome::Inserted
+    };
     if let Some(fw) = &existing {
         active.id = Set(fw.id);
     }
@@ -116,7 +129,10 @@ async fn load_one(db: &DatabaseConnection, file: &CatalogFile, checksum: &str) -
             Some(parent) => {
                 let (id, parent_depth) =
                     ids_by_ref.get(parent.as_str()).copied().ok_or_else(|| {
-                        AppError::internal(anyhow::anyhow!("{}: unknown parent {parent}", row.ref_id))
+                        AppError::internal(anyhow::anyhow!(
+                            "{}: unknown parent {parent}",
+                            row.ref_id
+                        ))
                     })?;
                 (Some(id), parent_depth + 1)
             }

@@ -83,7 +83,8 @@ impl CatalogSnapshot {
             ..Default::default()
         };
         for row in requirement_rows {
-            let examples: Vec<String> = serde_json::from_str(&row.examples).map_err(AppError::internal)?;
+            let examples: Vec<String> =
+                serde_json::from_str(&row.examples).map_err(AppError::internal)?;
             let index = snapshot.requirements.len();
             snapshot.by_id.insert(row.id, index);
             snapshot.by_urn.insert(row.urn.clone(), index);
@@ -162,12 +163,19 @@ impl CatalogSnapshot {
     pub fn children(&self, id: i32) -> Vec<&Requirement> {
         self.children
             .get(&id)
-            .map(|indexes| indexes.iter().filter_map(|&i| self.requirements.get(i)).collect())
+            .map(|indexes| {
+                indexes
+                    .iter()
+                    .filter_map(|&i| self.requirements.get(i))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     pub fn parent(&self, requirement: &Requirement) -> Option<&Requirement> {
-        requirement.parent_id.and_then(|id| self.requirement(id).ok())
+        requirement
+            .parent_id
+            .and_then(|id| self.requirement(id).ok())
     }
 
     /// Ancestors from the top level down to the direct parent.
@@ -216,13 +224,18 @@ impl CatalogSnapshot {
                 matching
                     .iter()
                     .position(|r| r.id == cursor)
-                    .ok_or_else(|| AppError::validation("the `after` cursor is not in this listing"))?
+                    .ok_or_else(|| {
+                        AppError::validation("the `after` cursor is not in this listing")
+                    })?
                     + 1
             }
         };
         let end = (start + first).min(matching.len());
         Ok(RequirementPage {
-            items: matching.get(start..end).map(<[_]>::to_vec).unwrap_or_default(),
+            items: matching
+                .get(start..end)
+                .map(<[_]>::to_vec)
+                .unwrap_or_default(),
             has_next: end < matching.len(),
             has_previous: start > 0,
             total: matching.len(),

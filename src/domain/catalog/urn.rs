@@ -16,7 +16,10 @@ fn encode(part: &str) -> String {
     let mut out = String::with_capacity(part.len());
     for byte in part.bytes() {
         let allowed = byte.is_ascii_alphanumeric()
-            || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'(' | b')' | b'+' | b',' | b'=');
+            || matches!(
+                byte,
+                b'-' | b'.' | b'_' | b'~' | b'(' | b')' | b'+' | b',' | b'='
+            );
         if allowed {
             out.push(byte as char);
         } else {

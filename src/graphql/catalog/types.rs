@@ -18,8 +18,7 @@ pub struct RequirementConnectionFields {
     pub total_count: usize,
 }
 
-pub type RequirementConnection =
-    Connection<String, RequirementNode, RequirementConnectionFields>;
+pub type RequirementConnection = Connection<String, RequirementNode, RequirementConnectionFields>;
 
 const CURSOR_PREFIX: &str = "requirement:";
 

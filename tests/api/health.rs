@@ -1,0 +1,73 @@
+//! Liveness, readiness and the SQLite settings behind durability.
+
+use accord::config::Config;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::Value;
+
+use crate::helpers::{Backend, TestApp};
+
+backend_tests!(health_and_readiness_answer);
+
+async fn health_and_readiness_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let health = app
+        .client
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(health.status(), 200);
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(ready.status(), 200);
+    let body: Value = ready.json().await.expect("json");
+    assert_eq!(body["migrations"], "applied");
+    let expected = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    assert_eq!(body["database"]["backend"], expected);
+    assert_eq!(body["frameworks"], 3);
+    let graphiql = app
+        .client
+        .get(app.url("/graphiql"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(graphiql.status(), 200);
+    app.stop().await;
+}
+
+async fn pragma(connection: &sea_orm::DatabaseConnection, name: &str) -> String {
+    let row = connection
+        .query_one_raw(Statement::from_string(
+            connection.get_database_backend(),
+            format!("PRAGMA {name}"),
+        ))
+        .await
+        .expect("pragma query")
+        .expect("pragma row");
+    row.try_get_by_index::<String>(0)
+        .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+        .expect("pragma value")
+}
+
+/// The embedded database runs in WAL mode with synchronous=FULL and foreign keys on, on every
+/// pooled connection, so an acknowledged commit survives a crash.
+#[tokio::test]
+async fn sqlite_connections_use_wal_full_sync_and_foreign_keys() {
+    let dir = tempfile::tempdir().expect("dir");
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        ..Config::default()
+    };
+    let connection = accord::db::connect(&config).await.expect("connect");
+    assert_eq!(pragma(&connection, "journal_mode").await, "wal");
+    assert_eq!(pragma(&connection, "synchronous").await, "2", "2 = FULL");
+    assert_eq!(pragma(&connection, "foreign_keys").await, "1");
+    connection.close().await.expect("close");
+}

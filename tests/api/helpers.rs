@@ -1,0 +1,198 @@
+//! `TestApp`: the real server on port 0 with a fresh SQLite file or PostgreSQL database.
+
+use std::sync::Once;
+
+use accord::config::Config;
+use accord::server::{RunningServer, StartOptions, start};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server URL (any existing database) tests create their databases from.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+/// True when the PostgreSQL leg can run; says once when it cannot.
+pub fn postgres_configured() -> bool {
+    static NOTICE: Once = Once::new();
+    let configured = postgres_admin_url().is_some();
+    if !configured {
+        NOTICE.call_once(|| {
+            eprintln!(
+                "NOTICE: TEST_DATABASE_URL is not set: the PostgreSQL leg of the tests is skipped"
+            );
+        });
+    }
+    configured
+}
+
+/// A running server and what it needs to be cleaned up.
+pub struct TestApp {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub config: Config,
+    server: Option<RunningServer>,
+    /// Kept so the directory lives as long as the server.
+    _data_dir: tempfile::TempDir,
+    postgres_database: Option<String>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts a server after letting the test adjust the configuration.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config {
+            listen: "127.0.0.1:0".into(),
+            data_dir: data_dir.path().to_path_buf(),
+            workers: 1,
+            ..Config::default()
+        };
+        let postgres_database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let (url, name) = create_postgres_database().await;
+                config.database_url = Some(url);
+                Some(name)
+            }
+        };
+        adjust(&mut config);
+        let server = start(
+            config.clone(),
+            StartOptions {
+                handle_signals: false,
+            },
+        )
+        .await
+        .expect("server starts");
+        TestApp {
+            base_url: format!("http://{}", server.local_addr),
+            client: reqwest::Client::new(),
+            config,
+            server: Some(server),
+            _data_dir: data_dir,
+            postgres_database,
+        }
+    }
+
+    /// The running server's services (database, catalog snapshot).
+    pub fn services(&self) -> &accord::domain::Services {
+        &self.server.as_ref().expect("server running").services
+    }
+
+    /// Stops the server and starts a new one on the same database and data directory.
+    pub async fn restart(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop(true).await.expect("server stops");
+        }
+        let mut config = self.config.clone();
+        config.listen = "127.0.0.1:0".into();
+        let server = start(
+            config,
+            StartOptions {
+                handle_signals: false,
+            },
+        )
+        .await
+        .expect("server restarts");
+        self.base_url = format!("http://{}", server.local_addr);
+        self.server = Some(server);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// POSTs a GraphQL request and returns the JSON body (asserting HTTP 200).
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(response.status(), 200, "GraphQL over HTTP answers 200");
+        response.json().await.expect("JSON body")
+    }
+
+    /// Stops the server and drops the PostgreSQL database.
+    pub async fn stop(mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop(true).await.expect("server stops");
+        }
+        if let Some(name) = self.postgres_database.take() {
+            drop_postgres_database(&name).await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // A failed test never reaches `stop`; drop its PostgreSQL database on a runtime of our own.
+        if let Some(name) = self.postgres_database.take() {
+            let _ = std::thread::spawn(move || {
+                if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    runtime.block_on(drop_postgres_database(&name));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// The first error code of a GraphQL response body.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an error code in {body}"))
+}
+
+fn database_url(admin: &str, name: &str) -> String {
+    let without_query = admin.split('?').next().unwrap_or(admin);
+    let base = without_query
+        .rsplit_once('/')
+        .map_or(without_query, |(base, _)| base);
+    format!("{base}/{name}")
+}
+
+async fn create_postgres_database() -> (String, String) {
+    let admin = postgres_admin_url().expect("TEST_DATABASE_URL");
+    let name = format!("accord_test_{:016x}", rand::random::<u64>());
+    let connection = Database::connect(&admin)
+        .await
+        .expect("connect to PostgreSQL");
+    connection
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    connection.close().await.ok();
+    (database_url(&admin, &name), name)
+}
+
+async fn drop_postgres_database(name: &str) {
+    let Some(admin) = postgres_admin_url() else {
+        return;
+    };
+    if let Ok(connection) = Database::connect(&admin).await {
+        let _ = connection
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+        connection.close().await.ok();
+    }
+}
