@@ -24,6 +24,10 @@ pub struct Config {
     pub workers: usize,
     pub database: DatabaseConfig,
     pub graphql: GraphqlConfig,
+    pub auth: AuthConfig,
+    pub rate_limit: RateLimitConfig,
+    /// Origins allowed to call the API from a browser (CORS); none by default.
+    pub cors_allowed_origins: Vec<String>,
     /// `tracing` filter, e.g. `info` or `accord=debug,info`.
     pub log: String,
 }
@@ -62,7 +66,76 @@ impl Default for Config {
             workers: 0,
             database: DatabaseConfig::default(),
             graphql: GraphqlConfig::default(),
+            auth: AuthConfig::default(),
+            rate_limit: RateLimitConfig::default(),
+            cors_allowed_origins: Vec::new(),
             log: "info".into(),
+        }
+    }
+}
+
+/// Signature algorithm for bearer tokens, pinned by configuration (never taken from the token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JwtAlgorithm {
+    HS256,
+    RS256,
+    ES256,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    pub algorithm: JwtAlgorithm,
+    /// HS256 secret (at least 32 bytes). Only from the environment (`ACCORD_AUTH__JWT_SECRET`).
+    pub jwt_secret: Option<String>,
+    /// File holding the HS256 secret. Without secret or keys, one is generated under `data_dir`.
+    pub jwt_secret_file: Option<PathBuf>,
+    /// RS256/ES256 public keys (PEM) of the identity provider.
+    pub public_key_files: Vec<PathBuf>,
+    /// RS256/ES256 public keys as a JWKS document.
+    pub jwks_file: Option<PathBuf>,
+    /// Required `iss` when set.
+    pub issuer: Option<String>,
+    /// Required `aud` when set.
+    pub audience: Option<String>,
+    /// Clock-skew allowance for `exp` and `nbf`, in seconds.
+    pub leeway_secs: u64,
+    /// Let unauthenticated callers read the framework catalogs.
+    pub public_catalog: bool,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            algorithm: JwtAlgorithm::HS256,
+            jwt_secret: None,
+            jwt_secret_file: None,
+            public_key_files: Vec::new(),
+            jwks_file: None,
+            issuer: None,
+            audience: None,
+            leeway_secs: 30,
+            public_catalog: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitConfig {
+    pub enabled: bool,
+    /// Sustained requests per minute per subject (token subject, API key, else client IP).
+    pub per_minute: u32,
+    /// Requests a subject may make at once before the sustained rate applies.
+    pub burst: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            enabled: true,
+            per_minute: 600,
+            burst: 120,
         }
     }
 }
@@ -109,6 +182,15 @@ impl Config {
             Some(path) => path.to_path_buf(),
             None => PathBuf::from("accord.toml"),
         };
+        // Secrets come from the environment or files, never from a config file that gets copied around.
+        if Figment::from(Toml::file(&file))
+            .find_value("auth.jwt_secret")
+            .is_ok()
+        {
+            return Err(ConfigError(
+                "auth.jwt_secret may not be set in a config file: use ACCORD_AUTH__JWT_SECRET or auth.jwt_secret_file".into(),
+            ));
+        }
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
             .merge(Env::prefixed("ACCORD_").split("__"))

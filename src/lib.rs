@@ -7,10 +7,12 @@
 //! - [`http`]: actix-web routes: GraphQL endpoint, GraphiQL, health and readiness.
 //! - [`graphql`]: async-graphql schema; wraps domain types, maps domain errors to `extensions.code`.
 //! - [`domain`]: use cases and rules; knows neither actix nor async-graphql.
+//! - [`auth`]: bearer JWT verification and API keys, producing the domain's `Viewer`.
 //! - [`db`]: connecting to SQLite or PostgreSQL with the settings each needs, and migrations.
 //! - [`config`]: defaults < `accord.toml` < `ACCORD_*` environment variables.
 //! - [`error`]: the one error type of the domain, with stable codes.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -14,12 +14,14 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::auth::{Authenticator, JwtVerifier, load_key_material};
 use crate::config::Config;
 use crate::db;
 use crate::domain::Services;
 use crate::domain::catalog::{CatalogSnapshot, loader};
 use crate::graphql::build_schema;
-use crate::http::{AppState, routes};
+use crate::http::rate_limit::RateLimiter;
+use crate::http::{AppState, cors, routes, security_headers};
 
 /// How long SIGTERM waits for in-flight requests.
 const DRAIN_TIMEOUT_SECS: u64 = 30;
@@ -36,6 +38,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
     Ok(Services {
         db,
         catalog: Arc::new(catalog),
+        public_catalog: config.auth.public_catalog,
     })
 }
 
@@ -73,6 +76,17 @@ pub struct RunningServer {
 
 /// Prepares everything and starts listening on `config.listen` (port 0 picks a free port).
 pub async fn start(config: Config, options: StartOptions) -> anyhow::Result<RunningServer> {
+    let keys = load_key_material(&config.auth, &config.data_dir)?;
+    if let Some(path) = &keys.generated_secret {
+        tracing::warn!(
+            secret = %path.display(),
+            "no token signing key was configured, so one was generated; mint a first admin token with: \
+             accord org create --slug acme --name \"Acme Corp\" --data-dir {dir} && \
+             accord token issue --sub alice --org acme --role admin --ttl 8h --data-dir {dir}",
+            dir = config.data_dir.display()
+        );
+    }
+    let authenticator = Authenticator::new(JwtVerifier::new(&config.auth, &keys));
     let services = prepare(&config).await?;
     let listener = TcpListener::bind(&config.listen)
         .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.listen))?;
@@ -81,15 +95,24 @@ pub async fn start(config: Config, options: StartOptions) -> anyhow::Result<Runn
         schema: build_schema(services.clone(), &config.graphql),
         services: services.clone(),
         config: Arc::new(config.clone()),
+        authenticator,
+        rate_limiter: RateLimiter::new(config.rate_limit.clone()),
     });
+    let cors_origins = config.cors_allowed_origins.clone();
     let workers = match config.workers {
         0 => std::thread::available_parallelism().map_or(2, usize::from),
         n => n,
     };
-    let mut server = HttpServer::new(move || App::new().app_data(state.clone()).configure(routes))
-        .workers(workers)
-        .shutdown_timeout(DRAIN_TIMEOUT_SECS)
-        .listen(listener)?;
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .wrap(cors(&cors_origins))
+            .wrap(security_headers())
+            .configure(routes)
+    })
+    .workers(workers)
+    .shutdown_timeout(DRAIN_TIMEOUT_SECS)
+    .listen(listener)?;
     if !options.handle_signals {
         server = server.disable_signals();
     }

@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_catalogs;
+mod m20261129_000002_api_keys;
 
 /// Runs every migration in order; `accord migrate` and `accord serve` both call it.
 pub struct Migrator;
@@ -11,6 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_catalogs::Migration)]
+        vec![
+            Box::new(m20261129_000001_catalogs::Migration),
+            Box::new(m20261129_000002_api_keys::Migration),
+        ]
     }
 }

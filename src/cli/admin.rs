@@ -4,6 +4,7 @@ use super::CliError;
 use crate::config::Config;
 use crate::db;
 use crate::domain::organizations;
+use crate::domain::viewer::Viewer;
 use crate::server::prepare;
 
 pub async fn migrate(config: Config) -> Result<(), CliError> {
@@ -32,7 +33,7 @@ pub async fn catalog_list(config: Config) -> Result<(), CliError> {
 
 pub async fn org_create(config: Config, slug: &str, name: &str) -> Result<(), CliError> {
     let services = prepare(&config).await?;
-    let org = organizations::create(&services, slug, name).await?;
+    let org = organizations::create(&services, &Viewer::Operator, slug, name).await?;
     println!(
         "created organization {} ({}) with id {}",
         org.slug, org.name, org.id
@@ -42,7 +43,7 @@ pub async fn org_create(config: Config, slug: &str, name: &str) -> Result<(), Cl
 
 pub async fn org_list(config: Config) -> Result<(), CliError> {
     let services = prepare(&config).await?;
-    for org in organizations::list(&services).await? {
+    for org in organizations::list(&services, &Viewer::Operator).await? {
         println!("{}\t{}", org.slug, org.name);
     }
     Ok(())

@@ -4,6 +4,7 @@
 
 mod admin;
 mod serve;
+mod token;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +60,32 @@ enum Command {
     Org {
         #[command(subcommand)]
         command: OrgCommand,
+    },
+    /// Bearer tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Mint an HS256 token with the configured (or generated) secret; prints the token alone.
+    Issue {
+        /// Subject: who the token is for.
+        #[arg(long)]
+        sub: String,
+        /// Organization slug.
+        #[arg(long)]
+        org: String,
+        /// Role: admin, editor, auditor, executive or integrator (repeatable).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Lifetime, e.g. 90s, 30m, 8h, 7d (at most 90d).
+        #[arg(long, default_value = "8h")]
+        ttl: String,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -193,5 +220,15 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Org {
             command: OrgCommand::List { data },
         } => admin::org_list(load_config(config_file, &data)?).await,
+        Command::Token {
+            command:
+                TokenCommand::Issue {
+                    sub,
+                    org,
+                    roles,
+                    ttl,
+                    data,
+                },
+        } => token::issue(load_config(config_file, &data)?, &sub, &org, &roles, &ttl).await,
     }
 }

@@ -1,8 +1,10 @@
 //! Use cases and rules, one module per feature. Knows neither actix nor async-graphql; the HTTP API,
 //! the CLI and the scheduler all call these same functions.
 
+pub mod api_keys;
 pub mod catalog;
 pub mod organizations;
+pub mod viewer;
 
 use std::sync::Arc;
 
@@ -15,4 +17,16 @@ use catalog::CatalogSnapshot;
 pub struct Services {
     pub db: DatabaseConnection,
     pub catalog: Arc<CatalogSnapshot>,
+    /// Whether unauthenticated callers may read the framework catalogs.
+    pub public_catalog: bool,
+}
+
+impl Services {
+    /// Catalogs are public when configured so; otherwise any role may read them.
+    pub fn authorize_catalog_read(&self, viewer: &viewer::Viewer) -> crate::error::AppResult<()> {
+        if self.public_catalog {
+            return Ok(());
+        }
+        viewer.require_any(viewer::CROSSWALK_READERS)
+    }
 }

@@ -8,6 +8,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::Services;
+use super::viewer::{Role, Viewer};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
 
@@ -45,8 +46,14 @@ pub fn validate_slug(slug: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Creates an organization; the slug must be new.
-pub async fn create(services: &Services, slug: &str, name: &str) -> AppResult<Organization> {
+/// Creates an organization (admins and the host operator); the slug must be new.
+pub async fn create(
+    services: &Services,
+    viewer: &Viewer,
+    slug: &str,
+    name: &str,
+) -> AppResult<Organization> {
+    viewer.require_any(&[Role::Admin])?;
     validate_slug(slug)?;
     let name = name.trim();
     if name.is_empty() || name.len() > 200 {
@@ -84,8 +91,23 @@ pub async fn by_slug(services: &Services, slug: &str) -> AppResult<Organization>
         .ok_or_else(|| AppError::not_found(format!("organization '{slug}'")))
 }
 
-/// Every organization, by slug.
-pub async fn list(services: &Services) -> AppResult<Vec<Organization>> {
+/// The caller's own organization.
+pub async fn current(services: &Services, viewer: &Viewer) -> AppResult<Organization> {
+    let id = viewer.organization_id()?;
+    organization::Entity::find_by_id(id)
+        .one(&services.db)
+        .await?
+        .map(Organization::from)
+        .ok_or_else(|| AppError::not_found("organization"))
+}
+
+/// Every organization, by slug (host operator only: the CLI).
+pub async fn list(services: &Services, viewer: &Viewer) -> AppResult<Vec<Organization>> {
+    if !matches!(viewer, Viewer::Operator) {
+        return Err(AppError::Forbidden(
+            "only the host operator lists all organizations".into(),
+        ));
+    }
     Ok(organization::Entity::find()
         .order_by_asc(organization::Column::Slug)
         .all(&services.db)

@@ -1,32 +1,42 @@
 //! The GraphQL schema (async-graphql). Knows nothing of HTTP and never touches the database
 //! directly: resolvers call `crate::domain` and wrap its types. One folder per feature.
 
+mod account;
 mod catalog;
 pub mod errors;
+pub mod guards;
 pub mod limits;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::config::GraphqlConfig;
 use crate::domain::Services;
 
 /// Every query field, merged from the feature folders.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(catalog::CatalogQuery);
+pub struct QueryRoot(catalog::CatalogQuery, account::AccountQuery);
+
+/// Every mutation field, merged from the feature folders.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(account::AccountMutation);
 
 /// The schema type served at `/graphql`.
-pub type AccordSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AccordSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Builds the schema with the configured limits and the services the resolvers use.
 pub fn build_schema(services: Services, config: &GraphqlConfig) -> AccordSchema {
-    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .data(services)
-        .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity)
-        .limit_recursive_depth(config.max_depth.max(32))
-        .limit_directives(8)
-        .disable_suggestions()
-        .extension(limits::RequestLimits::new(config.max_fields));
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .data(services)
+    .limit_depth(config.max_depth)
+    .limit_complexity(config.max_complexity)
+    .limit_recursive_depth(config.max_depth.max(32))
+    .limit_directives(8)
+    .disable_suggestions()
+    .extension(limits::RequestLimits::new(config.max_fields));
     if !config.introspection {
         builder = builder.disable_introspection();
     }
@@ -35,7 +45,11 @@ pub fn build_schema(services: Services, config: &GraphqlConfig) -> AccordSchema 
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .finish()
+    .sdl()
 }

@@ -16,8 +16,10 @@ use async_graphql::{
 use serde::Deserialize;
 
 use super::AppState;
+use super::admission::admit;
 use super::body::{BodyError, read_limited};
 use super::response::error;
+use crate::domain::viewer::Viewer;
 use crate::graphql::errors::{coded_error, finalize_errors};
 
 pub async fn post(
@@ -32,6 +34,10 @@ pub async fn post(
             "POST /graphql needs Content-Type: application/json",
         );
     }
+    let viewer = match admit(&req, &state).await {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal.into_response(),
+    };
     let limit = state.config.graphql.max_body_bytes;
     let body = match read_limited(&req, payload, limit).await {
         Ok(body) => body,
@@ -61,7 +67,7 @@ pub async fn post(
         }
     };
     match batch {
-        BatchRequest::Single(request) => respond(execute(&state, request).await),
+        BatchRequest::Single(request) => respond(execute(&state, &viewer, request).await),
         BatchRequest::Batch(requests) => {
             let max = state.config.graphql.max_batch;
             if max <= 1 {
@@ -80,7 +86,7 @@ pub async fn post(
             }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                responses.push(execute(&state, request).await);
+                responses.push(execute(&state, &viewer, request).await);
             }
             respond_json(&BatchResponse::Batch(responses))
         }
@@ -96,7 +102,11 @@ pub struct GetParams {
     variables: Option<String>,
 }
 
-pub async fn get(params: web::Query<GetParams>, state: web::Data<AppState>) -> HttpResponse {
+pub async fn get(
+    req: HttpRequest,
+    params: web::Query<GetParams>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     let params = params.into_inner();
     if runs_mutation(&params.query, params.operation_name.as_deref()) {
         let mut refused = error(
@@ -124,11 +134,15 @@ pub async fn get(params: web::Query<GetParams>, state: web::Data<AppState>) -> H
             );
         }
     };
+    let viewer = match admit(&req, &state).await {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal.into_response(),
+    };
     let mut request = Request::new(params.query).variables(variables);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    respond(execute(&state, request).await)
+    respond(execute(&state, &viewer, request).await)
 }
 
 /// True when the operation that would run is not a query. A document that does not parse is left
@@ -154,8 +168,9 @@ fn is_json(req: &HttpRequest) -> bool {
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
-async fn execute(state: &AppState, request: Request) -> Response {
+async fn execute(state: &AppState, viewer: &Viewer, request: Request) -> Response {
     let timeout = Duration::from_secs(state.config.graphql.timeout_secs.max(1));
+    let request = request.data(viewer.clone());
     let mut response = match tokio::time::timeout(timeout, state.schema.execute(request)).await {
         Ok(response) => response,
         Err(_) => Response::from_errors(vec![coded_error("request timed out", "TIMEOUT")]),

@@ -1,15 +1,20 @@
 //! HTTP layer (actix-web): routes, the GraphQL endpoint, GraphiQL, health and readiness.
 
+mod admission;
+mod authn;
 mod body;
 mod graphiql;
 mod graphql;
 mod health;
+pub mod rate_limit;
 pub mod response;
+mod security;
 
 use std::sync::Arc;
 
 use actix_web::web;
 
+use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::domain::Services;
 use crate::graphql::AccordSchema;
@@ -19,7 +24,11 @@ pub struct AppState {
     pub schema: AccordSchema,
     pub services: Services,
     pub config: Arc<Config>,
+    pub authenticator: Authenticator,
+    pub rate_limiter: rate_limit::RateLimiter,
 }
+
+pub use security::{cors, security_headers};
 
 /// Registers every route.
 pub fn routes(cfg: &mut web::ServiceConfig) {

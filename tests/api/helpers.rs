@@ -128,6 +128,56 @@ impl TestApp {
         response.json().await.expect("JSON body")
     }
 
+    /// Creates an organization directly through the domain (as the host operator would).
+    pub async fn create_org(&self, slug: &str) -> i32 {
+        accord::domain::organizations::create(
+            self.services(),
+            &accord::domain::viewer::Viewer::Operator,
+            slug,
+            &format!("{slug} Inc."),
+        )
+        .await
+        .expect("organization created")
+        .id
+    }
+
+    /// Mints an HS256 token with the server's own key material.
+    pub fn token(&self, subject: &str, org: &str, roles: &[&str]) -> String {
+        let keys = accord::auth::load_key_material(&self.config.auth, &self.config.data_dir)
+            .expect("key material");
+        let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+        accord::auth::issue_token(&self.config.auth, &keys, subject, org, &roles, 3600)
+            .expect("token")
+    }
+
+    /// POSTs a GraphQL request with a bearer token; returns status and JSON body.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Counts rows of a table directly in the database.
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let db = &self.services().db;
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("count row");
+        row.try_get::<i64>("", "n").expect("count value")
+    }
+
     /// Stops the server and drops the PostgreSQL database.
     pub async fn stop(mut self) {
         if let Some(server) = self.server.take() {

@@ -29,9 +29,12 @@ macro_rules! backend_tests {
     };
 }
 
+mod access;
+mod auth;
 mod catalog;
 mod cli;
 mod errors;
 mod health;
 mod helpers;
+mod limits;
 mod schema;

@@ -7,6 +7,7 @@ use crate::domain::Services;
 use crate::domain::catalog::RequirementFilter;
 use crate::error::AppError;
 use crate::graphql::errors::GqlResultExt;
+use crate::graphql::guards::viewer;
 
 #[derive(Default)]
 pub struct CatalogQuery;
@@ -16,6 +17,7 @@ impl CatalogQuery {
     /// Every loaded framework version.
     async fn frameworks(&self, ctx: &Context<'_>) -> Result<Vec<FrameworkNode>> {
         let services = ctx.data::<Services>()?;
+        services.authorize_catalog_read(viewer(ctx)).gql()?;
         Ok(services
             .catalog
             .frameworks()
@@ -34,6 +36,7 @@ impl CatalogQuery {
         version: Option<String>,
     ) -> Result<FrameworkNode> {
         let services = ctx.data::<Services>()?;
+        services.authorize_catalog_read(viewer(ctx)).gql()?;
         services
             .catalog
             .framework(&slug, version.as_deref())
@@ -50,6 +53,7 @@ impl CatalogQuery {
         urn: Option<String>,
     ) -> Result<RequirementNode> {
         let services = ctx.data::<Services>()?;
+        services.authorize_catalog_read(viewer(ctx)).gql()?;
         let found = match (id, urn) {
             (Some(id), None) => parse_id(&id).and_then(|id| services.catalog.requirement(id)),
             (None, Some(urn)) => services.catalog.requirement_by_urn(&urn),
@@ -74,6 +78,7 @@ impl CatalogQuery {
         after: Option<String>,
     ) -> Result<RequirementConnection> {
         let services = ctx.data::<Services>()?;
+        services.authorize_catalog_read(viewer(ctx)).gql()?;
         let catalog = &services.catalog;
         let framework_id = framework
             .as_deref()

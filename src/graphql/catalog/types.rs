@@ -109,6 +109,7 @@ impl FrameworkNode {
         self.0.requirement_count
     }
     /// Top-level rows (functions or clauses) in document order.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn top_level(&self, ctx: &Context<'_>) -> Result<Vec<RequirementNode>> {
         let services = ctx.data::<Services>()?;
         Ok(services
@@ -193,7 +194,8 @@ impl RequirementNode {
             .parent(&self.0)
             .map(|r| RequirementNode(r.clone())))
     }
-    /// Direct children in document order.
+    /// Direct children in document order (a catalog row has at most a few dozen).
+    #[graphql(complexity = "20 * child_complexity")]
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<RequirementNode>> {
         let services = ctx.data::<Services>()?;
         Ok(services
@@ -204,6 +206,7 @@ impl RequirementNode {
             .collect())
     }
     /// From the top level down to the direct parent.
+    #[graphql(complexity = "4 * child_complexity")]
     async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<RequirementNode>> {
         let services = ctx.data::<Services>()?;
         Ok(services

@@ -1,0 +1,47 @@
+//! `me`, `organization` and `apiKeys`.
+
+use async_graphql::{Context, Object, Result};
+
+use super::types::{ApiKeyNode, Me, OrganizationNode};
+use crate::domain::viewer::Role;
+use crate::domain::{Services, api_keys, organizations};
+use crate::graphql::errors::GqlResultExt;
+use crate::graphql::guards::{Authenticated, RoleGuard, viewer};
+
+#[derive(Default)]
+pub struct AccountQuery;
+
+#[Object]
+impl AccountQuery {
+    /// The caller: subject, roles, organization and how they authenticated.
+    #[graphql(guard = "Authenticated")]
+    async fn me(&self, ctx: &Context<'_>) -> Result<Me> {
+        let services = ctx.data::<Services>()?;
+        let viewer = viewer(ctx);
+        let principal = viewer.principal().gql()?;
+        let organization = organizations::current(services, viewer).await.gql()?;
+        Ok(Me::new(principal, organization))
+    }
+
+    /// The caller's organization.
+    #[graphql(guard = "Authenticated")]
+    async fn organization(&self, ctx: &Context<'_>) -> Result<OrganizationNode> {
+        let services = ctx.data::<Services>()?;
+        Ok(organizations::current(services, viewer(ctx))
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// The organization's integrator API keys (admins).
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn api_keys(&self, ctx: &Context<'_>) -> Result<Vec<ApiKeyNode>> {
+        let services = ctx.data::<Services>()?;
+        Ok(api_keys::list(services, viewer(ctx))
+            .await
+            .gql()?
+            .into_iter()
+            .map(ApiKeyNode::from)
+            .collect())
+    }
+}

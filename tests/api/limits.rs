@@ -1,0 +1,176 @@
+//! GraphQL and HTTP limits: depth, complexity, field and alias floods, batches, body size,
+//! rate limits, CSRF-safe transport, security headers and CORS.
+
+use reqwest::header::CONTENT_TYPE;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, error_code};
+
+backend_tests!(
+    query_shape_limits_are_enforced,
+    batches_are_off_by_default_and_capped_when_on,
+    oversized_bodies_get_413,
+    rate_limit_is_exceeded_then_recovers,
+    responses_carry_security_headers_and_cors_allow_list,
+);
+
+async fn query_shape_limits_are_enforced(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut deep = String::from("parent { refId }");
+    for _ in 0..20 {
+        deep = format!("parent {{ {deep} }}");
+    }
+    let bomb =
+        format!(r#"{{ requirement(urn: "urn:accord:nist-csf:2.0:GV.OC-01") {{ {deep} }} }}"#);
+    assert_eq!(
+        error_code(&app.graphql(&bomb, json!({})).await),
+        "QUERY_TOO_DEEP"
+    );
+
+    let aliases: String = (0..1000).map(|i| format!("a{i}: __typename ")).collect();
+    let flood = app.graphql(&format!("{{ {aliases} }}"), json!({})).await;
+    assert_eq!(error_code(&flood), "QUERY_TOO_LARGE");
+
+    let expensive = r#"{ requirements(first: 500) { edges { node { children { children { refId title text } } } } } }"#;
+    assert_eq!(
+        error_code(&app.graphql(expensive, json!({})).await),
+        "QUERY_TOO_COMPLEX"
+    );
+    app.stop().await;
+}
+
+async fn post_json(app: &TestApp, body: String) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header(CONTENT_TYPE, "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn batches_are_off_by_default_and_capped_when_on(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let batch =
+        |n: usize| json!(vec![json!({ "query": "{ frameworks { slug } }" }); n]).to_string();
+    let (status, body) = post_json(&app, batch(50)).await;
+    assert_eq!(status, 400);
+    assert_eq!(error_code(&body), "BATCH_NOT_ALLOWED");
+    app.stop().await;
+
+    let app = TestApp::spawn_with(backend, |config| config.graphql.max_batch = 3).await;
+    let (status, body) = post_json(&app, batch(4)).await;
+    assert_eq!(status, 400);
+    assert_eq!(error_code(&body), "BATCH_TOO_LARGE");
+    let (status, body) = post_json(&app, batch(3)).await;
+    assert_eq!(status, 200);
+    assert_eq!(body.as_array().expect("batch response").len(), 3);
+    app.stop().await;
+}
+
+async fn oversized_bodies_get_413(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let padding = " ".repeat(app.config.graphql.max_body_bytes + 1);
+    let (status, body) = post_json(
+        &app,
+        format!(r#"{{"query":"{{ frameworks {{ slug }} }}"{padding}}}"#),
+    )
+    .await;
+    assert_eq!(status, 413);
+    assert_eq!(error_code(&body), "PAYLOAD_TOO_LARGE");
+    // The same request under the limit still works.
+    let (status, _) = post_json(&app, r#"{"query":"{ frameworks { slug } }"}"#.into()).await;
+    assert_eq!(status, 200);
+    app.stop().await;
+}
+
+async fn rate_limit_is_exceeded_then_recovers(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| {
+        config.rate_limit.burst = 3;
+        config.rate_limit.per_minute = 600; // one request back every 100 ms
+    })
+    .await;
+    app.create_org("acme").await;
+    let token = app.token("alice", "acme", &["admin"]);
+    for _ in 0..3 {
+        let (status, _) = app
+            .graphql_as(&token, "{ me { subject } }", json!({}))
+            .await;
+        assert_eq!(status, 200);
+    }
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .json(&json!({ "query": "{ me { subject } }" }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+
+    // Another subject is not affected.
+    let other = app.token("bob", "acme", &["editor"]);
+    let (status, _) = app
+        .graphql_as(&other, "{ me { subject } }", json!({}))
+        .await;
+    assert_eq!(status, 200);
+
+    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    let (status, _) = app
+        .graphql_as(&token, "{ me { subject } }", json!({}))
+        .await;
+    assert_eq!(status, 200, "the bucket refilled");
+    app.stop().await;
+}
+
+async fn responses_carry_security_headers_and_cors_allow_list(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| {
+        config.cors_allowed_origins = vec!["https://dashboard.example.com".into()];
+    })
+    .await;
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("sent");
+    for header in [
+        "x-content-type-options",
+        "x-frame-options",
+        "content-security-policy",
+        "referrer-policy",
+    ] {
+        assert!(response.headers().contains_key(header), "{header} is set");
+    }
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "content-type")
+            .send()
+    };
+    let allowed = preflight("https://dashboard.example.com")
+        .await
+        .expect("sent");
+    assert_eq!(
+        allowed
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("https://dashboard.example.com")
+    );
+    let refused = preflight("https://evil.example.com").await.expect("sent");
+    assert!(
+        !refused
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+    app.stop().await;
+}
