@@ -154,7 +154,7 @@ impl Default for GraphqlConfig {
         GraphqlConfig {
             max_body_bytes: 256 * 1024,
             max_depth: 12,
-            max_complexity: 5_000,
+            max_complexity: 20_000,
             max_fields: 300,
             max_batch: 0,
             introspection: true,

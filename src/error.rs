@@ -48,6 +48,11 @@ impl AppError {
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
         AppError::Internal(err.into())
     }
+
+    /// Stored data that fails the domain's own parsing is corrupt, not the caller's fault.
+    pub fn internal_from(err: AppError) -> Self {
+        AppError::Internal(anyhow::anyhow!("stored data is invalid: {err}"))
+    }
 }
 
 impl From<DbErr> for AppError {

@@ -35,6 +35,8 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
             .map_err(|err| anyhow::anyhow!("migration failed: {err}"))?;
     }
     let catalog = load_catalogs(&db).await?;
+    // A library mapping that names an unknown requirement is a packaging bug: fail at start.
+    crate::domain::library::verify(&catalog).map_err(describe)?;
     Ok(Services {
         db,
         catalog: Arc::new(catalog),

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_catalogs;
 mod m20261129_000002_api_keys;
+mod m20261129_000003_controls;
 
 /// Runs every migration in order; `accord migrate` and `accord serve` both call it.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_catalogs::Migration),
             Box::new(m20261129_000002_api_keys::Migration),
+            Box::new(m20261129_000003_controls::Migration),
         ]
     }
 }

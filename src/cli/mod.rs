@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 failure while running, 2 bad usage, configuration or input.
 
 mod admin;
+mod crosswalk;
 mod serve;
 mod token;
 
@@ -61,10 +62,58 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Crosswalk exports and imports (CSV, OSCAL).
+    Crosswalk {
+        #[command(subcommand)]
+        command: CrosswalkCommand,
+    },
     /// Bearer tokens.
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CrosswalkCommand {
+    /// Print an organization's crosswalk between two frameworks (direct and inferred answers).
+    Export {
+        /// Organization slug.
+        #[arg(long)]
+        org: String,
+        /// Source framework slug, e.g. nist-ai-rmf.
+        #[arg(long)]
+        from: String,
+        /// Target framework slug, e.g. iso-iec-42001.
+        #[arg(long)]
+        to: String,
+        /// csv or oscal.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Which answers: direct, controls, or both (default).
+        #[arg(long)]
+        via: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Import a crosswalk file (CSV or OSCAL mapping collection) as direct mappings, all or nothing.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// Organization slug.
+        #[arg(long)]
+        org: String,
+        /// csv or oscal (default: from the content).
+        #[arg(long)]
+        format: Option<String>,
+        /// Source framework slug, when an OSCAL file does not say.
+        #[arg(long)]
+        from: Option<String>,
+        /// Target framework slug, when an OSCAL file does not say.
+        #[arg(long)]
+        to: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -93,6 +142,17 @@ enum TokenCommand {
 enum CatalogCommand {
     /// Print each loaded framework: slug, name, version and requirement count.
     List {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Print a framework as an OSCAL 1.2 catalog (JSON).
+    Export {
+        /// Framework slug, e.g. nist-csf.
+        #[arg(long)]
+        framework: String,
+        /// Version (default: the newest loaded).
+        #[arg(long)]
+        version: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -214,12 +274,59 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Catalog {
             command: CatalogCommand::List { data },
         } => admin::catalog_list(load_config(config_file, &data)?).await,
+        Command::Catalog {
+            command:
+                CatalogCommand::Export {
+                    framework,
+                    version,
+                    data,
+                },
+        } => {
+            let config = load_config(config_file, &data)?;
+            crosswalk::catalog_export(config, &framework, version.as_deref()).await
+        }
         Command::Org {
             command: OrgCommand::Create { slug, name, data },
         } => admin::org_create(load_config(config_file, &data)?, &slug, &name).await,
         Command::Org {
             command: OrgCommand::List { data },
         } => admin::org_list(load_config(config_file, &data)?).await,
+        Command::Crosswalk {
+            command:
+                CrosswalkCommand::Export {
+                    org,
+                    from,
+                    to,
+                    format,
+                    via,
+                    data,
+                },
+        } => {
+            let config = load_config(config_file, &data)?;
+            crosswalk::export(config, &org, &from, &to, &format, via.as_deref()).await
+        }
+        Command::Crosswalk {
+            command:
+                CrosswalkCommand::Import {
+                    file,
+                    org,
+                    format,
+                    from,
+                    to,
+                    data,
+                },
+        } => {
+            let config = load_config(config_file, &data)?;
+            crosswalk::import(
+                config,
+                &org,
+                &file,
+                format.as_deref(),
+                from.as_deref(),
+                to.as_deref(),
+            )
+            .await
+        }
         Command::Token {
             command:
                 TokenCommand::Issue {

@@ -2,8 +2,16 @@
 //! the CLI and the scheduler all call these same functions.
 
 pub mod api_keys;
+pub mod applicability;
 pub mod catalog;
+pub mod controls;
+pub mod coverage;
+pub mod crosswalk;
+pub mod evidence;
+pub mod interchange;
+pub mod library;
 pub mod organizations;
+pub mod relationship;
 pub mod viewer;
 
 use std::sync::Arc;

@@ -77,6 +77,8 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    // Each organization starts from its own copy of the shipped control library.
+    super::library::seed_organization(&txn, &services.catalog, created.id).await?;
     txn.commit().await?;
     Ok(created.into())
 }

@@ -3,9 +3,13 @@
 
 mod account;
 mod catalog;
+mod controls;
+mod crosswalk;
 pub mod errors;
 pub mod guards;
 pub mod limits;
+mod pagination;
+mod util;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
@@ -14,11 +18,20 @@ use crate::domain::Services;
 
 /// Every query field, merged from the feature folders.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(catalog::CatalogQuery, account::AccountQuery);
+pub struct QueryRoot(
+    catalog::CatalogQuery,
+    account::AccountQuery,
+    controls::ControlQuery,
+    crosswalk::CrosswalkQuery,
+);
 
 /// Every mutation field, merged from the feature folders.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(account::AccountMutation);
+pub struct MutationRoot(
+    account::AccountMutation,
+    controls::ControlMutation,
+    crosswalk::CrosswalkMutation,
+);
 
 /// The schema type served at `/graphql`.
 pub type AccordSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

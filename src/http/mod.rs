@@ -6,6 +6,7 @@ mod body;
 mod graphiql;
 mod graphql;
 mod health;
+mod interchange;
 pub mod rate_limit;
 pub mod response;
 mod security;
@@ -36,5 +37,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphql", web::get().to(graphql::get))
         .route("/graphiql", web::get().to(graphiql::page))
         .route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz));
+        .route("/readyz", web::get().to(health::readyz))
+        .route(
+            "/exports/crosswalk.csv",
+            web::get().to(interchange::crosswalk_csv),
+        )
+        .route(
+            "/exports/oscal/mapping.json",
+            web::get().to(interchange::crosswalk_oscal),
+        )
+        .route(
+            "/exports/oscal/catalog/{slug}",
+            web::get().to(interchange::catalog_oscal),
+        )
+        .route(
+            "/imports/crosswalk",
+            web::post().to(interchange::crosswalk_import),
+        );
 }

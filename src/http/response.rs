@@ -10,3 +10,21 @@ pub fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
         "errors": [{ "message": message, "extensions": { "code": code } }]
     }))
 }
+
+/// A domain error as an HTTP response with the matching status; internals are logged, not sent.
+pub fn app_error(err: crate::error::AppError) -> HttpResponse {
+    use crate::error::AppError;
+    let status = match &err {
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Validation(_) => StatusCode::BAD_REQUEST,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Internal(source) => {
+            tracing::error!(error = ?source, "internal error in an HTTP handler");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    error(status, err.code(), &err.to_string())
+}

@@ -141,6 +141,54 @@ impl TestApp {
         .id
     }
 
+    /// Creates an organization and returns a token for its admin.
+    pub async fn admin(&self, org: &str) -> String {
+        self.create_org(org).await;
+        self.token("alice", org, &["admin"])
+    }
+
+    /// Runs a GraphQL request as `token`, asserting it succeeded; returns `data`.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self.graphql_as(token, query, variables).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// GETs a path as `token`; returns status and body text.
+    pub async fn get_as(&self, token: &str, path: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
+    /// POSTs a file body with a content type as `token`; returns status and JSON body.
+    pub async fn post_file(
+        &self,
+        token: &str,
+        path: &str,
+        content_type: &str,
+        body: String,
+    ) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// Mints an HS256 token with the server's own key material.
     pub fn token(&self, subject: &str, org: &str, roles: &[&str]) -> String {
         let keys = accord::auth::load_key_material(&self.config.auth, &self.config.data_dir)

@@ -151,11 +151,30 @@ impl CatalogSnapshot {
             .ok_or_else(|| AppError::not_found(format!("requirement '{ref_id}'")))
     }
 
+    /// Every row of a framework in document order.
+    pub fn requirements_of(&self, framework_id: i32) -> Vec<&Requirement> {
+        self.requirements
+            .iter()
+            .filter(|r| r.framework_id == framework_id)
+            .collect()
+    }
+
     /// Top-level rows (functions, clauses) of a framework in document order.
     pub fn top_level(&self, framework_id: i32) -> Vec<&Requirement> {
         self.requirements
             .iter()
             .filter(|r| r.framework_id == framework_id && r.parent_id.is_none())
+            .collect()
+    }
+
+    /// Requirements that coverage assesses: leaves of the catalog tree, except top-level
+    /// clauses without sub-clauses (ISO/IEC 42001 clauses 1-3: scope, references, terms).
+    pub fn assessable(&self, framework_id: i32) -> Vec<&Requirement> {
+        self.requirements
+            .iter()
+            .filter(|r| r.framework_id == framework_id)
+            .filter(|r| !self.children.contains_key(&r.id))
+            .filter(|r| r.parent_id.is_some())
             .collect()
     }
 

@@ -5,9 +5,9 @@ use async_graphql::{Context, ID, Object, Result};
 use super::types::{ApiKeyNode, CreatedApiKey, OrganizationNode};
 use crate::domain::viewer::Role;
 use crate::domain::{Services, api_keys, organizations};
-use crate::error::AppError;
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::util::parse_id;
 
 #[derive(Default)]
 pub struct AccountMutation;
@@ -50,10 +50,4 @@ impl AccountMutation {
             .gql()?
             .into())
     }
-}
-
-/// Parses a numeric GraphQL id.
-pub fn parse_id(id: &ID) -> Result<i32, AppError> {
-    id.parse::<i32>()
-        .map_err(|_| AppError::validation(format!("'{}' is not a valid id", id.as_str())))
 }

@@ -1,6 +1,6 @@
 //! Catalog queries: frameworks and their requirements (global, read-only).
 
 mod query;
-mod types;
+pub mod types;
 
 pub use query::CatalogQuery;

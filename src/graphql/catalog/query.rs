@@ -8,6 +8,7 @@ use crate::domain::catalog::RequirementFilter;
 use crate::error::AppError;
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::viewer;
+use crate::graphql::util::parse_id;
 
 #[derive(Default)]
 pub struct CatalogQuery;
@@ -103,9 +104,4 @@ impl CatalogQuery {
         };
         list_requirements(services, &filter, first, after)
     }
-}
-
-fn parse_id(id: &ID) -> Result<i32, AppError> {
-    id.parse::<i32>()
-        .map_err(|_| AppError::validation(format!("'{}' is not a valid id", id.as_str())))
 }

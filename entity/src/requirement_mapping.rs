@@ -1,0 +1,28 @@
+//! A direct "source <relationship> target" mapping between two requirements, usually imported
+//! from a crosswalk an organization licences. Stored once; the inverse is derived.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "requirement_mapping")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub organization_id: i32,
+    pub source_id: i32,
+    pub target_id: i32,
+    pub relationship: String,
+    pub rationale: Option<String>,
+    pub strength: Option<i32>,
+    pub confidence: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub justification: String,
+    pub provenance: String,
+    pub created_by: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,283 @@
+//! Live coverage of a framework by the organization's controls (DESIGN.md section 3), computed
+//! from current data on every call, never copied:
+//! - *satisfied*: an implemented control that is not rated ineffective or partially effective,
+//!   with current evidence, maps to the requirement as equal or superset_of;
+//! - *partial*: qualifying controls map only as subset_of / intersects_with (or the full-cover
+//!   control is rated partially effective);
+//! - *not applicable*: excluded with a justification; *not covered* otherwise.
+//!
+//! Assessed requirements are the leaves of each catalog (subcategories, sub-clauses, Annex A
+//! controls), except ISO/IEC 42001 clauses 1-3, which hold no requirements.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use entity::control;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::Services;
+use super::applicability::{Exclusion, exclusions};
+use super::controls::{ControlStatus, Effectiveness, all_mappings};
+use super::evidence::controls_with_current_evidence;
+use super::relationship::Relationship;
+use super::viewer::{READERS, Viewer};
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CoverageStatus {
+    Satisfied,
+    Partial,
+    NotCovered,
+    NotApplicable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Function,
+    Category,
+}
+
+/// How one mapped control stands toward one requirement.
+#[derive(Debug, Clone)]
+pub struct Contribution {
+    pub control_id: i32,
+    pub code: String,
+    pub title: String,
+    pub relationship: Relationship,
+    pub status: ControlStatus,
+    pub effectiveness: Effectiveness,
+    pub has_current_evidence: bool,
+    /// What keeps this control from counting fully; empty when it satisfies the requirement.
+    pub blockers: Vec<String>,
+}
+
+/// The coverage of one requirement.
+#[derive(Debug, Clone)]
+pub struct RequirementCoverage {
+    pub requirement_id: i32,
+    pub status: CoverageStatus,
+    pub contributions: Vec<Contribution>,
+    pub exclusion: Option<Exclusion>,
+}
+
+/// Counts of a group of requirements.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub satisfied: usize,
+    pub partial: usize,
+    pub not_covered: usize,
+    pub not_applicable: usize,
+}
+
+impl Counts {
+    pub fn total(&self) -> usize {
+        self.satisfied + self.partial + self.not_covered + self.not_applicable
+    }
+    /// Percentage of applicable requirements in a state (0 when none is applicable).
+    pub fn percent(&self, count: usize) -> f64 {
+        let applicable = self.total() - self.not_applicable;
+        if applicable == 0 {
+            0.0
+        } else {
+            (count as f64 * 1000.0 / applicable as f64).round() / 10.0
+        }
+    }
+    fn add(&mut self, status: CoverageStatus) {
+        match status {
+            CoverageStatus::Satisfied => self.satisfied += 1,
+            CoverageStatus::Partial => self.partial += 1,
+            CoverageStatus::NotCovered => self.not_covered += 1,
+            CoverageStatus::NotApplicable => self.not_applicable += 1,
+        }
+    }
+}
+
+/// Coverage of a framework, grouped.
+#[derive(Debug, Clone)]
+pub struct CoverageReport {
+    pub framework_id: i32,
+    pub totals: Counts,
+    /// `(group requirement id, counts)` in catalog order.
+    pub groups: Vec<(i32, Counts)>,
+    pub requirements: Vec<RequirementCoverage>,
+}
+
+/// Assesses every assessed requirement of a framework for the viewer's organization.
+pub async fn assess(
+    services: &Services,
+    viewer: &Viewer,
+    framework_id: i32,
+) -> AppResult<Vec<RequirementCoverage>> {
+    viewer.require_any(READERS)?;
+    let organization_id = viewer.organization_id()?;
+    let db = &services.db;
+    let now = Utc::now();
+    let controls: HashMap<i32, control::Model> = control::Entity::find()
+        .filter(control::Column::OrganizationId.eq(organization_id))
+        .filter(control::Column::RetiredAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let evidenced = controls_with_current_evidence(db, organization_id, now).await?;
+    let mut excluded = exclusions(db, organization_id).await?;
+    let mut by_requirement: HashMap<i32, Vec<(i32, Relationship)>> = HashMap::new();
+    for mapping in all_mappings(db, organization_id).await? {
+        if controls.contains_key(&mapping.control_id)
+            && mapping.relationship != Relationship::NotRelated
+        {
+            by_requirement
+                .entry(mapping.requirement_id)
+                .or_default()
+                .push((mapping.control_id, mapping.relationship));
+        }
+    }
+
+    let mut results = Vec::new();
+    for requirement in services.catalog.assessable(framework_id) {
+        let mut contributions: Vec<Contribution> = by_requirement
+            .get(&requirement.id)
+            .map(|links| {
+                links
+                    .iter()
+                    .filter_map(|(control_id, relationship)| {
+                        controls
+                            .get(control_id)
+                            .map(|c| contribution(c, *relationship, &evidenced))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        contributions.sort_by(|a, b| a.code.cmp(&b.code));
+        let exclusion = excluded.remove(&requirement.id);
+        let status = if exclusion.is_some() {
+            CoverageStatus::NotApplicable
+        } else {
+            status_of(&contributions)
+        };
+        results.push(RequirementCoverage {
+            requirement_id: requirement.id,
+            status,
+            contributions,
+            exclusion,
+        });
+    }
+    Ok(results)
+}
+
+fn contribution(
+    control: &control::Model,
+    relationship: Relationship,
+    evidenced: &HashSet<i32>,
+) -> Contribution {
+    let status = control.status.parse().unwrap_or(ControlStatus::Planned);
+    let effectiveness = control
+        .effectiveness
+        .parse()
+        .unwrap_or(Effectiveness::NotAssessed);
+    let has_current_evidence = evidenced.contains(&control.id);
+    let mut blockers = Vec::new();
+    if status != ControlStatus::Implemented {
+        blockers.push(format!("control status is {status}"));
+    }
+    match effectiveness {
+        Effectiveness::Ineffective => blockers.push("control is rated ineffective".into()),
+        Effectiveness::PartiallyEffective => {
+            blockers.push("control is rated partially effective".into())
+        }
+        _ => {}
+    }
+    if !has_current_evidence {
+        blockers.push("no current evidence".into());
+    }
+    if !relationship.covers_fully() {
+        blockers.push(format!("maps only as {relationship}"));
+    }
+    Contribution {
+        control_id: control.id,
+        code: control.code.clone(),
+        title: control.title.clone(),
+        relationship,
+        status,
+        effectiveness,
+        has_current_evidence,
+        blockers,
+    }
+}
+
+/// Satisfied by one fully-covering qualifying control; partial when a qualifying control covers
+/// part of it (or fully but rated partially effective); not covered otherwise.
+fn status_of(contributions: &[Contribution]) -> CoverageStatus {
+    let operating = |c: &&Contribution| {
+        c.status == ControlStatus::Implemented
+            && c.has_current_evidence
+            && c.effectiveness != Effectiveness::Ineffective
+    };
+    let mut any_operating = false;
+    for c in contributions.iter().filter(operating) {
+        any_operating = true;
+        if c.relationship.covers_fully() && c.effectiveness != Effectiveness::PartiallyEffective {
+            return CoverageStatus::Satisfied;
+        }
+    }
+    if any_operating {
+        CoverageStatus::Partial
+    } else {
+        CoverageStatus::NotCovered
+    }
+}
+
+/// Coverage counts and percentages, per group and in total.
+pub async fn coverage(
+    services: &Services,
+    viewer: &Viewer,
+    framework_id: i32,
+    group_by: GroupBy,
+) -> AppResult<CoverageReport> {
+    let requirements = assess(services, viewer, framework_id).await?;
+    let catalog = &services.catalog;
+    let mut totals = Counts::default();
+    let mut groups: Vec<(i32, Counts)> = Vec::new();
+    for item in &requirements {
+        totals.add(item.status);
+        let requirement = catalog.requirement(item.requirement_id)?;
+        let ancestors = catalog.ancestors(requirement);
+        let group = match group_by {
+            GroupBy::Function => ancestors.first().copied().unwrap_or(requirement),
+            GroupBy::Category => ancestors.last().copied().unwrap_or(requirement),
+        };
+        match groups.iter_mut().find(|(id, _)| *id == group.id) {
+            Some((_, counts)) => counts.add(item.status),
+            None => {
+                let mut counts = Counts::default();
+                counts.add(item.status);
+                groups.push((group.id, counts));
+            }
+        }
+    }
+    Ok(CoverageReport {
+        framework_id,
+        totals,
+        groups,
+        requirements,
+    })
+}
+
+/// Requirements not satisfied (and not excluded), with the controls that would close them.
+pub async fn gaps(
+    services: &Services,
+    viewer: &Viewer,
+    framework_id: i32,
+) -> AppResult<Vec<RequirementCoverage>> {
+    Ok(assess(services, viewer, framework_id)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            matches!(
+                r.status,
+                CoverageStatus::Partial | CoverageStatus::NotCovered
+            )
+        })
+        .collect())
+}

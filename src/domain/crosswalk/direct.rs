@@ -1,0 +1,116 @@
+//! Direct requirement-to-requirement mappings of an organization (imported crosswalks).
+//! Stored once per pair; the inverse direction is derived when read.
+
+use chrono::Utc;
+use entity::requirement_mapping;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+
+use super::engine::{DirectMapping, Edge};
+use crate::domain::relationship::{Rationale, Relationship};
+use crate::error::{AppError, AppResult};
+
+/// A validated mapping ready to store.
+#[derive(Debug, Clone)]
+pub struct NewDirectMapping {
+    pub source_id: i32,
+    pub target_id: i32,
+    pub relationship: Relationship,
+    pub rationale: Option<Rationale>,
+    pub strength: Option<i32>,
+    pub confidence: Option<String>,
+    pub justification: String,
+    pub provenance: String,
+}
+
+/// Every direct mapping of the organization.
+pub async fn all<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+) -> AppResult<Vec<DirectMapping>> {
+    requirement_mapping::Entity::find()
+        .filter(requirement_mapping::Column::OrganizationId.eq(organization_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(DirectMapping {
+                source_id: m.source_id,
+                target_id: m.target_id,
+                edge: Edge {
+                    id: m.id,
+                    relationship: m.relationship.parse().map_err(AppError::internal_from)?,
+                    rationale: m
+                        .rationale
+                        .as_deref()
+                        .map(str::parse)
+                        .transpose()
+                        .map_err(AppError::internal_from)?,
+                    strength: m.strength,
+                    confidence: m.confidence,
+                    justification: m.justification,
+                    provenance: m.provenance,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Inserts or replaces the mapping of each pair, inside the caller's transaction.
+/// A pair already stored in the opposite direction is replaced by the new direction.
+/// Returns `(created, updated)`.
+pub async fn upsert_all<C: ConnectionTrait>(
+    txn: &C,
+    organization_id: i32,
+    actor: &str,
+    rows: &[NewDirectMapping],
+) -> AppResult<(usize, usize)> {
+    let existing = requirement_mapping::Entity::find()
+        .filter(requirement_mapping::Column::OrganizationId.eq(organization_id))
+        .all(txn)
+        .await?;
+    let mut by_pair: std::collections::HashMap<(i32, i32), requirement_mapping::Model> = existing
+        .into_iter()
+        .map(|m| {
+            (
+                (m.source_id.min(m.target_id), m.source_id.max(m.target_id)),
+                m,
+            )
+        })
+        .collect();
+    let (mut created, mut updated) = (0, 0);
+    let now = Utc::now();
+    for row in rows {
+        let key = (
+            row.source_id.min(row.target_id),
+            row.source_id.max(row.target_id),
+        );
+        let mut active = match by_pair.remove(&key) {
+            Some(old) => {
+                updated += 1;
+                let active: requirement_mapping::ActiveModel = old.into();
+                active
+            }
+            None => {
+                created += 1;
+                requirement_mapping::ActiveModel {
+                    organization_id: Set(organization_id),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+            }
+        };
+        active.source_id = Set(row.source_id);
+        active.target_id = Set(row.target_id);
+        active.relationship = Set(row.relationship.as_str().to_string());
+        active.rationale = Set(row.rationale.map(|r| r.as_str().to_string()));
+        active.strength = Set(row.strength);
+        active.confidence = Set(row.confidence.clone());
+        active.justification = Set(row.justification.clone());
+        active.provenance = Set(row.provenance.clone());
+        active.created_by = Set(actor.to_string());
+        active.save(txn).await?;
+    }
+    Ok((created, updated))
+}

@@ -1,0 +1,157 @@
+//! Evidence that a control operates. Evidence counts toward coverage only while it is current:
+//! collected in the past and not past its `valid_until`.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use entity::evidence;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+
+use super::Services;
+use super::controls::find_model;
+use super::viewer::{CROSSWALK_READERS, Viewer, WRITERS};
+use crate::db::begin_write;
+use crate::error::{AppError, AppResult};
+
+/// One piece of evidence.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub id: i32,
+    pub control_id: i32,
+    pub title: String,
+    pub kind: String,
+    pub collected_at: DateTime<Utc>,
+    pub valid_until: Option<DateTime<Utc>>,
+    pub sha256: Option<String>,
+    pub uri: Option<String>,
+    pub collector: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Evidence {
+    /// Current at `now`: collected already and not expired.
+    pub fn is_current(&self, now: DateTime<Utc>) -> bool {
+        self.collected_at <= now && self.valid_until.is_none_or(|until| until > now)
+    }
+}
+
+impl From<evidence::Model> for Evidence {
+    fn from(m: evidence::Model) -> Self {
+        Evidence {
+            id: m.id,
+            control_id: m.control_id,
+            title: m.title,
+            kind: m.kind,
+            collected_at: m.collected_at,
+            valid_until: m.valid_until,
+            sha256: m.sha256,
+            uri: m.uri,
+            collector: m.collector,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// Fields of new evidence.
+#[derive(Debug, Clone)]
+pub struct NewEvidence {
+    pub title: String,
+    pub kind: String,
+    pub collected_at: DateTime<Utc>,
+    pub valid_until: Option<DateTime<Utc>>,
+    pub sha256: Option<String>,
+    pub uri: Option<String>,
+}
+
+/// Records evidence for a control of the viewer's organization.
+pub async fn add(
+    services: &Services,
+    viewer: &Viewer,
+    control_id: i32,
+    input: NewEvidence,
+) -> AppResult<Evidence> {
+    viewer.require_any(WRITERS)?;
+    if input.title.trim().is_empty() || input.title.len() > 300 {
+        return Err(AppError::validation("title must be 1-300 characters"));
+    }
+    if input.kind.trim().is_empty() || input.kind.len() > 64 {
+        return Err(AppError::validation("kind must be 1-64 characters"));
+    }
+    if input
+        .valid_until
+        .is_some_and(|until| until <= input.collected_at)
+    {
+        return Err(AppError::validation("validUntil must be after collectedAt"));
+    }
+    if let Some(hash) = &input.sha256
+        && (hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(AppError::validation(
+            "sha256 must be 64 hexadecimal characters",
+        ));
+    }
+    let organization_id = viewer.organization_id()?;
+    let txn = begin_write(&services.db).await?;
+    find_model(&txn, organization_id, control_id).await?;
+    let created = evidence::ActiveModel {
+        organization_id: Set(organization_id),
+        control_id: Set(control_id),
+        title: Set(input.title.trim().to_string()),
+        kind: Set(input.kind.trim().to_string()),
+        collected_at: Set(input.collected_at),
+        valid_until: Set(input.valid_until),
+        sha256: Set(input.sha256.map(|h| h.to_ascii_lowercase())),
+        uri: Set(input.uri),
+        collector: Set(viewer.describe()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created.into())
+}
+
+/// Evidence of one control, newest first.
+pub async fn of_control(
+    services: &Services,
+    viewer: &Viewer,
+    control_id: i32,
+) -> AppResult<Vec<Evidence>> {
+    viewer.require_any(CROSSWALK_READERS)?;
+    let organization_id = viewer.organization_id()?;
+    find_model(&services.db, organization_id, control_id).await?;
+    Ok(evidence::Entity::find()
+        .filter(evidence::Column::OrganizationId.eq(organization_id))
+        .filter(evidence::Column::ControlId.eq(control_id))
+        .order_by_desc(evidence::Column::CollectedAt)
+        .all(&services.db)
+        .await?
+        .into_iter()
+        .map(Evidence::from)
+        .collect())
+}
+
+/// Ids of the organization's controls that have current evidence at `now`.
+pub async fn controls_with_current_evidence<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<HashSet<i32>> {
+    Ok(evidence::Entity::find()
+        .filter(evidence::Column::OrganizationId.eq(organization_id))
+        .filter(evidence::Column::CollectedAt.lte(now))
+        .filter(
+            sea_orm::Condition::any()
+                .add(evidence::Column::ValidUntil.is_null())
+                .add(evidence::Column::ValidUntil.gt(now)),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| e.control_id)
+        .collect())
+}

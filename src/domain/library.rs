@@ -1,0 +1,225 @@
+//! Accord's shipped common-control library (`catalogs/library/`): controls written by the project
+//! and their mappings to the three frameworks. Each new organization gets its own copy, which it
+//! may then edit, extend or retire.
+
+use std::sync::OnceLock;
+
+use chrono::Utc;
+use entity::{control, control_mapping};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Deserialize;
+
+use super::catalog::CatalogSnapshot;
+use super::controls::{ControlStatus, Effectiveness};
+use super::relationship::{Rationale, Relationship};
+use crate::error::{AppError, AppResult};
+
+const CONTROLS: &str = include_str!("../../catalogs/library/controls.json");
+const MAPPINGS: &[&str] = &[
+    include_str!("../../catalogs/library/mappings-nist-csf.json"),
+    include_str!("../../catalogs/library/mappings-nist-ai-rmf.json"),
+    include_str!("../../catalogs/library/mappings-iso-iec-42001.json"),
+];
+
+/// One control of the library.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LibraryControl {
+    pub code: String,
+    pub domain: String,
+    pub title: String,
+    pub description: String,
+    #[serde(default)]
+    pub evidence_examples: Vec<String>,
+    pub review_frequency_days: i32,
+    #[serde(default)]
+    pub threats: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ControlsFile {
+    version: String,
+    controls: Vec<LibraryControl>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MappingsFile {
+    framework: String,
+    version: String,
+    mappings: Vec<MappingRow>,
+    #[serde(default)]
+    unmapped: Vec<UnmappedRow>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MappingRow {
+    control: String,
+    requirement: String,
+    relationship: String,
+    rationale: String,
+    strength: Option<i32>,
+    justification: String,
+}
+
+/// A requirement the library deliberately leaves unmapped, with the reason.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UnmappedRow {
+    pub requirement: String,
+    pub reason: String,
+}
+
+/// One library mapping, still by framework and ref (resolved per deployment's catalog ids).
+#[derive(Debug, Clone)]
+pub struct LibraryMapping {
+    pub control: String,
+    pub framework: String,
+    pub version: String,
+    pub requirement: String,
+    pub relationship: Relationship,
+    pub rationale: Rationale,
+    pub strength: Option<i32>,
+    pub justification: String,
+}
+
+/// The parsed library.
+#[derive(Debug)]
+pub struct Library {
+    pub version: String,
+    pub controls: Vec<LibraryControl>,
+    pub mappings: Vec<LibraryMapping>,
+    /// `(framework, requirement, reason)` for requirements deliberately left unmapped.
+    pub unmapped: Vec<(String, UnmappedRow)>,
+}
+
+fn parse() -> AppResult<Library> {
+    let invalid = |what: &str, err: &dyn std::fmt::Display| {
+        AppError::internal(anyhow::anyhow!("control library {what} is invalid: {err}"))
+    };
+    let controls: ControlsFile =
+        serde_json::from_str(CONTROLS).map_err(|e| invalid("controls.json", &e))?;
+    let mut mappings = Vec::new();
+    let mut unmapped = Vec::new();
+    for raw in MAPPINGS {
+        let file: MappingsFile =
+            serde_json::from_str(raw).map_err(|e| invalid("mapping file", &e))?;
+        for row in file.mappings {
+            mappings.push(LibraryMapping {
+                relationship: row
+                    .relationship
+                    .parse()
+                    .map_err(|e| invalid("relationship", &e))?,
+                rationale: row
+                    .rationale
+                    .parse()
+                    .map_err(|e| invalid("rationale", &e))?,
+                control: row.control,
+                framework: file.framework.clone(),
+                version: file.version.clone(),
+                requirement: row.requirement,
+                strength: row.strength,
+                justification: row.justification,
+            });
+        }
+        unmapped.extend(
+            file.unmapped
+                .into_iter()
+                .map(|u| (file.framework.clone(), u)),
+        );
+    }
+    Ok(Library {
+        version: controls.version,
+        controls: controls.controls,
+        mappings,
+        unmapped,
+    })
+}
+
+/// The embedded library, parsed once.
+pub fn library() -> AppResult<&'static Library> {
+    static LIBRARY: OnceLock<Result<Library, String>> = OnceLock::new();
+    LIBRARY
+        .get_or_init(|| parse().map_err(|e| format!("{e:?}")))
+        .as_ref()
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))
+}
+
+/// Checks that every library mapping names a known control and a requirement of a loaded catalog.
+pub fn verify(catalog: &CatalogSnapshot) -> AppResult<()> {
+    let library = library()?;
+    for mapping in &library.mappings {
+        if !library.controls.iter().any(|c| c.code == mapping.control) {
+            return Err(AppError::internal(anyhow::anyhow!(
+                "library mapping names unknown control {}",
+                mapping.control
+            )));
+        }
+        let framework = catalog.framework(&mapping.framework, Some(&mapping.version))?;
+        catalog.requirement_by_ref(framework.id, &mapping.requirement)?;
+    }
+    Ok(())
+}
+
+/// Copies the library into a new organization inside the caller's transaction.
+pub async fn seed_organization<C: ConnectionTrait>(
+    txn: &C,
+    catalog: &CatalogSnapshot,
+    organization_id: i32,
+) -> AppResult<usize> {
+    let library = library()?;
+    let now = Utc::now();
+    let rows = library.controls.iter().map(|c| control::ActiveModel {
+        organization_id: Set(organization_id),
+        code: Set(c.code.clone()),
+        domain: Set(c.domain.clone()),
+        title: Set(c.title.clone()),
+        description: Set(c.description.clone()),
+        owner: Set(None),
+        status: Set(ControlStatus::Planned.as_str().to_string()),
+        effectiveness: Set(Effectiveness::NotAssessed.as_str().to_string()),
+        review_frequency_days: Set(c.review_frequency_days),
+        not_applicable_reason: Set(None),
+        library_code: Set(Some(c.code.clone())),
+        retired_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    });
+    control::Entity::insert_many(rows).exec(txn).await?;
+    let ids: std::collections::HashMap<String, i32> = control::Entity::find()
+        .filter(control::Column::OrganizationId.eq(organization_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.id))
+        .collect();
+
+    let provenance = format!("accord-library@{}", library.version);
+    let mut mapping_rows = Vec::with_capacity(library.mappings.len());
+    for m in &library.mappings {
+        let framework = catalog.framework(&m.framework, Some(&m.version))?;
+        let requirement = catalog.requirement_by_ref(framework.id, &m.requirement)?;
+        let control_id = *ids.get(&m.control).ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("unknown library control {}", m.control))
+        })?;
+        mapping_rows.push(control_mapping::ActiveModel {
+            organization_id: Set(organization_id),
+            control_id: Set(control_id),
+            requirement_id: Set(requirement.id),
+            relationship: Set(m.relationship.as_str().to_string()),
+            rationale: Set(m.rationale.as_str().to_string()),
+            strength: Set(m.strength),
+            confidence: Set(Some("high".into())),
+            justification: Set(m.justification.clone()),
+            provenance: Set(provenance.clone()),
+            created_by: Set("accord".into()),
+            created_at: Set(now),
+            ..Default::default()
+        });
+    }
+    // Chunks keep each statement under SQLite's bound-parameter limit.
+    for chunk in mapping_rows.chunks(500) {
+        control_mapping::Entity::insert_many(chunk.to_vec())
+            .exec(txn)
+            .await?;
+    }
+    Ok(library.controls.len())
+}

@@ -1,0 +1,83 @@
+//! `controls` and `control`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::Utc;
+
+use super::types::{ControlNode, ControlStatusValue};
+use crate::domain::Services;
+use crate::domain::controls::{self, ControlFilter};
+use crate::domain::evidence::controls_with_current_evidence;
+use crate::graphql::errors::GqlResultExt;
+use crate::graphql::guards::viewer;
+use crate::graphql::pagination::{OffsetConnection, paginate};
+use crate::graphql::util::parse_id;
+
+#[derive(Default)]
+pub struct ControlQuery;
+
+#[Object]
+impl ControlQuery {
+    /// The organization's common controls by code, filtered and paginated.
+    #[graphql(complexity = "first.unwrap_or(100).max(0) as usize * child_complexity")]
+    #[allow(clippy::too_many_arguments)]
+    async fn controls(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<ControlStatusValue>,
+        domain: Option<String>,
+        search: Option<String>,
+        #[graphql(default)] include_retired: bool,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConnection<ControlNode>> {
+        let services = ctx.data::<Services>()?;
+        let viewer = viewer(ctx);
+        let filter = ControlFilter {
+            status: status.map(Into::into),
+            domain,
+            search,
+            include_retired,
+        };
+        let list = controls::list(services, viewer, &filter).await.gql()?;
+        // One query for every listed control's mappings and evidence, not one per control.
+        let node = ctx.look_ahead().field("edges").field("node");
+        let mappings =
+            if node.field("mappings").exists() || node.field("mappingsByFramework").exists() {
+                let organization_id = viewer.organization_id().gql()?;
+                Some(Arc::new(
+                    controls::all_mappings(&services.db, organization_id)
+                        .await
+                        .gql()?,
+                ))
+            } else {
+                None
+            };
+        let evidenced = if node.field("hasCurrentEvidence").exists() {
+            let organization_id = viewer.organization_id().gql()?;
+            Some(Arc::new(
+                controls_with_current_evidence(&services.db, organization_id, Utc::now())
+                    .await
+                    .gql()?,
+            ))
+        } else {
+            None
+        };
+        paginate("control", list, first, after, |control| ControlNode {
+            control,
+            mappings: mappings.clone(),
+            evidenced: evidenced.clone(),
+        })
+        .gql()
+    }
+
+    /// One control of the organization (another organization's id is NOT_FOUND).
+    async fn control(&self, ctx: &Context<'_>, id: ID) -> Result<ControlNode> {
+        let services = ctx.data::<Services>()?;
+        let id = parse_id(&id).gql()?;
+        Ok(ControlNode::new(
+            controls::get(services, viewer(ctx), id).await.gql()?,
+        ))
+    }
+}

@@ -1,0 +1,400 @@
+//! The crosswalk over HTTP: answers through controls with paths, honest composition, inverse
+//! consistency, and the shipped library's coverage of every framework.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, error_code};
+
+backend_tests!(
+    rmf_govern_1_1_to_iso_answers_through_controls,
+    csf_to_iso_answers_and_inverse_is_consistent,
+    composition_through_a_control_is_honest,
+    library_maps_every_assessed_requirement,
+    control_mappings_are_validated_and_grouped_by_framework,
+);
+
+const CROSSWALK: &str = r#"query($from: String!, $to: String!, $req: String, $via: [Via!], $first: Int) {
+  crosswalk(from: $from, to: $to, requirement: $req, via: $via, first: $first) {
+    totalCount
+    edges { node {
+      source { refId } target { refId } relationship rationale inferred derivedInverse via strength
+      path { kind requirement { refId } control { code } } provenance justification
+    } }
+  } }"#;
+
+fn answers(data: &Value) -> Vec<Value> {
+    data["crosswalk"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+async fn rmf_govern_1_1_to_iso_answers_through_controls(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let data = app
+        .ok(
+            &token,
+            CROSSWALK,
+            json!({ "from": "nist-ai-rmf", "to": "iso-iec-42001", "req": "GOVERN 1.1" }),
+        )
+        .await;
+    let list = answers(&data);
+    assert!(
+        !list.is_empty(),
+        "GOVERN 1.1 reaches ISO/IEC 42001 through controls"
+    );
+    for answer in &list {
+        assert_eq!(answer["source"]["refId"], "GOVERN 1.1");
+        assert_eq!(
+            answer["inferred"], true,
+            "answers through controls are inferred"
+        );
+        assert_eq!(answer["via"], "CONTROLS");
+        let path = answer["path"].as_array().expect("path");
+        assert_eq!(path.len(), 3);
+        assert_eq!(path[0]["requirement"]["refId"], "GOVERN 1.1");
+        assert_eq!(path[1]["kind"], "control");
+        assert!(
+            path[1]["control"]["code"]
+                .as_str()
+                .is_some_and(|c| !c.is_empty())
+        );
+        assert_eq!(path[2]["requirement"]["refId"], answer["target"]["refId"]);
+        assert_eq!(
+            answer["provenance"].as_array().expect("provenance").len(),
+            2
+        );
+        assert!(
+            answer["provenance"][0]
+                .as_str()
+                .is_some_and(|p| p.starts_with("accord-library@"))
+        );
+    }
+    app.stop().await;
+}
+
+/// (source, target, control) -> relationship
+fn keyed(list: &[Value]) -> HashMap<(String, String, String), String> {
+    list.iter()
+        .map(|a| {
+            (
+                (
+                    a["source"]["refId"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    a["target"]["refId"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    a["path"][1]["control"]["code"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+                a["relationship"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Every answer, fetched page by page through the cursors.
+async fn all_pages(app: &TestApp, token: &str, from: &str, to: &str) -> Vec<Value> {
+    let query = r#"query($from: String!, $to: String!, $after: String) {
+      crosswalk(from: $from, to: $to, first: 100, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { node { source { refId } target { refId } relationship path { control { code } } } } } }"#;
+    let mut all = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let data = app
+            .ok(
+                token,
+                query,
+                json!({ "from": from, "to": to, "after": after }),
+            )
+            .await;
+        all.extend(answers(&data));
+        let page = &data["crosswalk"]["pageInfo"];
+        if page["hasNextPage"] != true {
+            assert_eq!(
+                data["crosswalk"]["totalCount"].as_u64(),
+                Some(all.len() as u64)
+            );
+            return all;
+        }
+        after = page["endCursor"].clone();
+    }
+}
+
+fn inverse(relationship: &str) -> &str {
+    match relationship {
+        "SUBSET_OF" => "SUPERSET_OF",
+        "SUPERSET_OF" => "SUBSET_OF",
+        other => other,
+    }
+}
+
+async fn csf_to_iso_answers_and_inverse_is_consistent(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let forward_list = all_pages(&app, &token, "nist-csf", "iso-iec-42001").await;
+    let backward_list = all_pages(&app, &token, "iso-iec-42001", "nist-csf").await;
+    assert!(
+        forward_list.len() > 50,
+        "CSF reaches ISO through many controls"
+    );
+    assert_eq!(forward_list.len(), backward_list.len());
+    let backward_map = keyed(&backward_list);
+    for ((source, target, control), relationship) in keyed(&forward_list) {
+        let reverse = backward_map
+            .get(&(target.clone(), source.clone(), control.clone()))
+            .unwrap_or_else(|| panic!("{source} -> {target} via {control} has no reverse answer"));
+        assert_eq!(
+            reverse,
+            inverse(&relationship),
+            "{source} -> {target} via {control}"
+        );
+    }
+    app.stop().await;
+}
+
+async fn create_control(app: &TestApp, token: &str, code: &str) -> String {
+    let data = app
+        .ok(
+            token,
+            r#"mutation($code: String!) { createControl(input: { code: $code, domain: "test", title: "Test control" }) { id } }"#,
+            json!({ "code": code }),
+        )
+        .await;
+    data["createControl"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
+async fn map(app: &TestApp, token: &str, control: &str, urn: &str, relationship: &str) -> Value {
+    app.graphql_as(
+        token,
+        r#"mutation($c: ID!, $r: String!, $rel: Relationship!) {
+            addControlMapping(controlId: $c, requirement: $r, input: { relationship: $rel, justification: "test" }) { id relationship } }"#,
+        json!({ "c": control, "r": urn, "rel": relationship }),
+    )
+    .await
+    .1
+}
+
+async fn composition_through_a_control_is_honest(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    // A fresh pair of requirements that no library control links, to see only our controls.
+    let csf = "urn:accord:nist-csf:2.0:PR.IR-02";
+    let iso = "urn:accord:iso-iec-42001:2023:A.10.3";
+    let cases = [
+        // (control -> csf, control -> iso, expected csf -> iso)
+        ("SUPERSET_OF", "EQUAL", "SUBSET_OF"),
+        ("EQUAL", "SUPERSET_OF", "SUPERSET_OF"),
+        ("SUPERSET_OF", "SUBSET_OF", "SUBSET_OF"),
+        ("SUBSET_OF", "SUPERSET_OF", "SUPERSET_OF"),
+        ("SUPERSET_OF", "SUPERSET_OF", "RELATED"),
+        ("INTERSECTS_WITH", "EQUAL", "INTERSECTS_WITH"),
+        ("INTERSECTS_WITH", "SUPERSET_OF", "RELATED"),
+    ];
+    for (i, (to_csf, to_iso, _)) in cases.iter().enumerate() {
+        let control = create_control(&app, &token, &format!("CMP-{i}")).await;
+        assert!(
+            map(&app, &token, &control, csf, to_csf)
+                .await
+                .get("errors")
+                .is_none()
+        );
+        assert!(
+            map(&app, &token, &control, iso, to_iso)
+                .await
+                .get("errors")
+                .is_none()
+        );
+    }
+    let data = app
+        .ok(&token, CROSSWALK, json!({ "from": "nist-csf", "to": "iso-iec-42001", "req": "PR.IR-02", "via": ["CONTROLS"] }))
+        .await;
+    let by_control: HashMap<String, Value> = answers(&data)
+        .into_iter()
+        .filter(|a| a["target"]["refId"] == "A.10.3")
+        .map(|a| {
+            (
+                a["path"][1]["control"]["code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                a,
+            )
+        })
+        .collect();
+    for (i, (_, _, expected)) in cases.iter().enumerate() {
+        let answer = &by_control[&format!("CMP-{i}")];
+        assert_eq!(answer["relationship"], *expected, "case {i}: {answer}");
+        assert_eq!(answer["inferred"], true);
+    }
+    app.stop().await;
+}
+
+async fn library_maps_every_assessed_requirement(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let query =
+        r#"query($f: String!) { gaps(framework: $f) { requirement { refId } controls { code } } }"#;
+    for (framework, expected) in [
+        ("nist-csf", 106),
+        ("nist-ai-rmf", 72),
+        ("iso-iec-42001", 38 + 36 - 4),
+    ] {
+        let data = app.ok(&token, query, json!({ "f": framework })).await;
+        let gaps = data["gaps"].as_array().expect("gaps");
+        // A new organization has implemented nothing: every assessed requirement is a gap.
+        assert_eq!(gaps.len(), expected, "{framework} assessed requirements");
+        for gap in gaps {
+            assert!(
+                !gap["controls"].as_array().expect("controls").is_empty(),
+                "{framework} {} is mapped by at least one library control",
+                gap["requirement"]["refId"]
+            );
+        }
+    }
+    let controls = app
+        .ok(
+            &token,
+            "{ controls(first: 1000) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(controls["controls"]["totalCount"].as_i64().unwrap_or(0) >= 60);
+    app.stop().await;
+}
+
+async fn control_mappings_are_validated_and_grouped_by_framework(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let list = app
+        .ok(
+            &token,
+            r#"{ controls(search: "GOV-01", first: 5) { edges { node { id code } } } }"#,
+            json!({}),
+        )
+        .await;
+    let gov01 = list["controls"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .find(|e| e["node"]["code"] == "GOV-01")
+        .expect("GOV-01 seeded")["node"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let detail = app
+        .ok(
+            &token,
+            r#"query($id: ID!) { control(id: $id) { code mappingsByFramework { framework { slug } mappings { requirement { refId } relationship rationale provenance } } } }"#,
+            json!({ "id": gov01 }),
+        )
+        .await;
+    let frameworks: HashSet<String> = detail["control"]["mappingsByFramework"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            g["framework"]["slug"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        frameworks.len() >= 2,
+        "GOV-01 maps to several frameworks: {frameworks:?}"
+    );
+
+    let control = create_control(&app, &token, "VAL-01").await;
+    let urn = "urn:accord:nist-csf:2.0:GV.PO-01";
+    assert!(
+        map(&app, &token, &control, urn, "EQUAL")
+            .await
+            .get("errors")
+            .is_none()
+    );
+    assert_eq!(
+        error_code(&map(&app, &token, &control, urn, "SUBSET_OF").await),
+        "CONFLICT"
+    );
+    assert_eq!(
+        error_code(
+            &map(
+                &app,
+                &token,
+                &control,
+                "urn:accord:nist-csf:2.0:NOPE",
+                "EQUAL"
+            )
+            .await
+        ),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        error_code(
+            &map(
+                &app,
+                &token,
+                &control,
+                "urn:accord:nist-csf:2.0:GV.PO-02",
+                "NOT_RELATED"
+            )
+            .await
+        ),
+        "VALIDATION"
+    );
+    let bad_strength = app
+        .graphql_as(
+            &token,
+            r#"mutation($c: ID!) { addControlMapping(controlId: $c, requirement: "urn:accord:nist-csf:2.0:GV.PO-02", input: { relationship: EQUAL, strength: 11, justification: "x" }) { id } }"#,
+            json!({ "c": control }),
+        )
+        .await
+        .1;
+    assert_eq!(error_code(&bad_strength), "VALIDATION");
+    assert_eq!(error_code(&app.graphql_as(&token, r#"mutation { createControl(input: { code: "VAL-01", domain: "d", title: "t" }) { id } }"#, json!({})).await.1), "CONFLICT");
+
+    // Another organization cannot see or map this control; an auditor cannot map at all.
+    let other = app.admin("globex").await;
+    assert_eq!(
+        error_code(&map(&app, &other, &control, urn, "EQUAL").await),
+        "NOT_FOUND"
+    );
+    let (_, body) = app
+        .graphql_as(
+            &other,
+            "query($id: ID!) { control(id: $id) { code } }",
+            json!({ "id": control }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "NOT_FOUND");
+    let auditor = app.token("audrey", "acme", &["auditor"]);
+    assert_eq!(
+        error_code(
+            &map(
+                &app,
+                &auditor,
+                &control,
+                "urn:accord:nist-csf:2.0:GV.PO-02",
+                "EQUAL"
+            )
+            .await
+        ),
+        "FORBIDDEN"
+    );
+    app.stop().await;
+}
