@@ -20,4 +20,5 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod secrets;
 pub mod server;

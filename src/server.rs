@@ -18,6 +18,7 @@ use crate::auth::{Authenticator, JwtVerifier, load_key_material};
 use crate::config::Config;
 use crate::db;
 use crate::domain::Services;
+use crate::domain::audit::Checkpoints;
 use crate::domain::catalog::{CatalogSnapshot, loader};
 use crate::graphql::build_schema;
 use crate::http::rate_limit::RateLimiter;
@@ -37,10 +38,16 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
     let catalog = load_catalogs(&db).await?;
     // A library mapping that names an unknown requirement is a packaging bug: fail at start.
     crate::domain::library::verify(&catalog).map_err(describe)?;
+    let audit_key_path = config.data_dir.join("secrets").join("audit-checkpoint.key");
+    let (audit_key, _) = crate::secrets::read_or_generate(&audit_key_path)?;
     Ok(Services {
         db,
         catalog: Arc::new(catalog),
         public_catalog: config.auth.public_catalog,
+        audit: Arc::new(Checkpoints::new(
+            config.data_dir.join("audit-checkpoints"),
+            audit_key,
+        )),
     })
 }
 

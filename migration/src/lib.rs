@@ -6,6 +6,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_catalogs;
 mod m20261129_000002_api_keys;
 mod m20261129_000003_controls;
+mod m20261129_000004_audit_log;
+mod m20261129_000005_ai_management;
 
 /// Runs every migration in order; `accord migrate` and `accord serve` both call it.
 pub struct Migrator;
@@ -17,6 +19,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_catalogs::Migration),
             Box::new(m20261129_000002_api_keys::Migration),
             Box::new(m20261129_000003_controls::Migration),
+            Box::new(m20261129_000004_audit_log::Migration),
+            Box::new(m20261129_000005_ai_management::Migration),
         ]
     }
 }

@@ -1,10 +1,8 @@
 //! Loading verification keys, and generating the embedded default's HS256 secret once.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use jsonwebtoken::{DecodingKey, EncodingKey, jwk::JwkSet};
-use rand::RngCore;
 
 use crate::config::{AuthConfig, JwtAlgorithm};
 
@@ -40,14 +38,14 @@ fn load_hmac(config: &AuthConfig, data_dir: &Path) -> anyhow::Result<KeyMaterial
     let secret: Vec<u8> = if let Some(secret) = &config.jwt_secret {
         secret.trim().as_bytes().to_vec()
     } else if let Some(file) = &config.jwt_secret_file {
-        read_secret_file(file)?
+        crate::secrets::read(file)?
     } else {
         let path = generated_secret_path(data_dir);
-        if !path.exists() {
-            generate_secret(&path)?;
-            generated_secret = Some(path.clone());
+        let (secret, generated) = crate::secrets::read_or_generate(&path)?;
+        if generated {
+            generated_secret = Some(path);
         }
-        read_secret_file(&path)?
+        secret
     };
     if secret.len() < MIN_SECRET_BYTES {
         anyhow::bail!(
@@ -61,39 +59,6 @@ fn load_hmac(config: &AuthConfig, data_dir: &Path) -> anyhow::Result<KeyMaterial
         encoding: Some(EncodingKey::from_secret(&secret)?),
         generated_secret,
     })
-}
-
-fn read_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| anyhow::anyhow!("cannot read secret file {}: {err}", path.display()))?;
-    Ok(text.trim().as_bytes().to_vec())
-}
-
-/// Writes 64 random bytes (hex) readable by the owner only.
-fn generate_secret(path: &Path) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
-    }
-    let mut bytes = [0u8; 64];
-    rand::rng().fill_bytes(&mut bytes);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .map_err(|err| anyhow::anyhow!("cannot create secret file {}: {err}", path.display()))?;
-    file.write_all(hex::encode(bytes).as_bytes())?;
-    file.sync_all()?;
-    Ok(())
 }
 
 fn load_public_keys(config: &AuthConfig) -> anyhow::Result<KeyMaterial> {

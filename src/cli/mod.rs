@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 failure while running, 2 bad usage, configuration or input.
 
 mod admin;
+mod audit;
 mod crosswalk;
 mod serve;
 mod token;
@@ -67,6 +68,11 @@ enum Command {
         #[command(subcommand)]
         command: CrosswalkCommand,
     },
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Bearer tokens.
     Token {
         #[command(subcommand)]
@@ -112,6 +118,19 @@ enum CrosswalkCommand {
         /// Target framework slug, when an OSCAL file does not say.
         #[arg(long)]
         to: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chains and check them against the signed checkpoints; exits 1 and
+    /// names the first broken entry when anything was altered, deleted or truncated.
+    Verify {
+        /// Only this organization (default: all).
+        #[arg(long)]
+        org: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -327,6 +346,9 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             )
             .await
         }
+        Command::Audit {
+            command: AuditCommand::Verify { org, data },
+        } => audit::verify_chains(load_config(config_file, &data)?, org.as_deref()).await,
         Command::Token {
             command:
                 TokenCommand::Issue {

@@ -12,6 +12,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::Services;
+use super::audit;
 use super::viewer::{Credential, Principal, Role, Viewer};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
@@ -20,7 +21,7 @@ use crate::error::{AppError, AppResult};
 pub const KEY_PREFIX: &str = "acc_";
 
 /// An API key as listed (never the key itself).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ApiKey {
     pub id: i32,
     pub name: String,
@@ -76,8 +77,21 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
-    Ok((key, created.into()))
+    let record: ApiKey = created.into();
+    let after = audit::snapshot(&record)?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "create",
+        "api_key",
+        record.id,
+        None,
+        Some(after),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok((key, record))
 }
 
 /// The caller's organization's keys, newest first.
@@ -97,20 +111,34 @@ pub async fn list(services: &Services, viewer: &Viewer) -> AppResult<Vec<ApiKey>
 /// `NOT_FOUND`, exactly like a key that does not exist.
 pub async fn revoke(services: &Services, viewer: &Viewer, id: i32) -> AppResult<ApiKey> {
     viewer.require_any(&[Role::Admin])?;
+    let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
     let found = api_key::Entity::find_by_id(id)
-        .filter(api_key::Column::OrganizationId.eq(viewer.organization_id()?))
+        .filter(api_key::Column::OrganizationId.eq(organization_id))
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("API key {id}")))?;
     if found.revoked_at.is_some() {
         return Ok(found.into());
     }
+    let before = audit::snapshot(&ApiKey::from(found.clone()))?;
     let mut active: api_key::ActiveModel = found.into();
     active.revoked_at = Set(Some(Utc::now()));
-    let revoked = active.update(&txn).await?;
-    txn.commit().await?;
-    Ok(revoked.into())
+    let revoked: ApiKey = active.update(&txn).await?.into();
+    let after = audit::snapshot(&revoked)?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "revoke",
+        "api_key",
+        id,
+        Some(before),
+        Some(after),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(revoked)
 }
 
 /// Resolves a presented key to its principal; `None` for unknown or revoked keys.

@@ -10,12 +10,13 @@ use sea_orm::{
 };
 
 use super::Services;
+use super::audit;
 use super::viewer::{Viewer, WRITERS};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
 
 /// An exclusion decision.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Exclusion {
     pub requirement_id: i32,
     pub justification: String,
@@ -64,13 +65,28 @@ pub async fn set(
         .filter(applicability::Column::RequirementId.eq(requirement_id))
         .one(&txn)
         .await?;
+    let actor = viewer.describe();
+    let before = current
+        .as_ref()
+        .map(|row| serde_json::json!({ "justification": row.justification, "decided_by": row.decided_by }));
     if applicable {
         if let Some(row) = current {
             applicability::Entity::delete_by_id(row.id)
                 .exec(&txn)
                 .await?;
+            audit::record(
+                &txn,
+                organization_id,
+                &actor,
+                "include",
+                "requirement_applicability",
+                requirement_id,
+                before,
+                None,
+            )
+            .await?;
         }
-        txn.commit().await?;
+        audit::commit(services, txn, organization_id).await?;
         return Ok(None);
     }
     let justification = justification
@@ -94,11 +110,24 @@ pub async fn set(
     active.decided_by = Set(viewer.describe());
     active.decided_at = Set(now);
     active.save(&txn).await?;
-    txn.commit().await?;
-    Ok(Some(Exclusion {
+    let exclusion = Exclusion {
         requirement_id,
         justification,
-        decided_by: viewer.describe(),
+        decided_by: actor.clone(),
         decided_at: now,
-    }))
+    };
+    let after = audit::snapshot(&exclusion)?;
+    audit::record(
+        &txn,
+        organization_id,
+        &actor,
+        "exclude",
+        "requirement_applicability",
+        requirement_id,
+        before,
+        Some(after),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(Some(exclusion))
 }

@@ -12,14 +12,18 @@ use sea_orm::{
     QueryOrder,
 };
 
+use serde::Serialize;
+
 use super::Services;
+use super::audit::{self, snapshot};
 use super::relationship::{Rationale, Relationship};
 use super::viewer::{CROSSWALK_READERS, Viewer, WRITERS};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
 
 /// Implementation status of a control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ControlStatus {
     Planned,
     InProgress,
@@ -28,7 +32,8 @@ pub enum ControlStatus {
 }
 
 /// How well an implemented control works, as last assessed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Effectiveness {
     NotAssessed,
     Effective,
@@ -77,7 +82,7 @@ string_enum!(Effectiveness {
 });
 
 /// A control as the API shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Control {
     pub id: i32,
     pub code: String,
@@ -118,7 +123,7 @@ impl TryFrom<control::Model> for Control {
 }
 
 /// "control <relationship> requirement".
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ControlMapping {
     pub id: i32,
     pub control_id: i32,
@@ -327,8 +332,20 @@ pub async fn create(services: &Services, viewer: &Viewer, input: NewControl) -> 
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
-    created.try_into()
+    let control: Control = created.try_into()?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "create",
+        "control",
+        control.id,
+        None,
+        Some(snapshot(&control)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(control)
 }
 
 /// Changes a control. Marking it not_applicable needs a reason.
@@ -339,8 +356,10 @@ pub async fn update(
     patch: ControlPatch,
 ) -> AppResult<Control> {
     viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
-    let current = find_model(&txn, viewer.organization_id()?, id).await?;
+    let current = find_model(&txn, organization_id, id).await?;
+    let before: Control = current.clone().try_into()?;
     if current.retired_at.is_some() {
         return Err(AppError::Conflict(format!(
             "control {} is retired",
@@ -391,26 +410,50 @@ pub async fn update(
         None
     });
     active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    txn.commit().await?;
-    updated.try_into()
+    let updated: Control = active.update(&txn).await?.try_into()?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "update",
+        "control",
+        id,
+        Some(snapshot(&before)?),
+        Some(snapshot(&updated)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(updated)
 }
 
 /// Retires a control: it stops counting anywhere but keeps its history.
 pub async fn retire(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Control> {
     viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
-    let current = find_model(&txn, viewer.organization_id()?, id).await?;
+    let current = find_model(&txn, organization_id, id).await?;
     if current.retired_at.is_some() {
         return current.try_into();
     }
+    let before: Control = current.clone().try_into()?;
     let mut active: control::ActiveModel = current.into();
     let now = Utc::now();
     active.retired_at = Set(Some(now));
     active.updated_at = Set(now);
-    let retired = active.update(&txn).await?;
-    txn.commit().await?;
-    retired.try_into()
+    let retired: Control = active.update(&txn).await?.try_into()?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "retire",
+        "control",
+        id,
+        Some(snapshot(&before)?),
+        Some(snapshot(&retired)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(retired)
 }
 
 /// Mappings of one control, in catalog order.
@@ -501,8 +544,20 @@ pub async fn add_mapping(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
-    created.try_into()
+    let mapping: ControlMapping = created.try_into()?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "create",
+        "control_mapping",
+        mapping.id,
+        None,
+        Some(snapshot(&mapping)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(mapping)
 }
 
 async fn find_mapping<C: ConnectionTrait>(
@@ -526,8 +581,10 @@ pub async fn update_mapping(
 ) -> AppResult<ControlMapping> {
     viewer.require_any(WRITERS)?;
     validate_mapping(&input)?;
+    let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
-    let current = find_mapping(&txn, viewer.organization_id()?, id).await?;
+    let current = find_mapping(&txn, organization_id, id).await?;
+    let before: ControlMapping = current.clone().try_into()?;
     let mut active: control_mapping::ActiveModel = current.into();
     active.relationship = Set(input.relationship.as_str().to_string());
     active.rationale = Set(input.rationale.as_str().to_string());
@@ -535,9 +592,20 @@ pub async fn update_mapping(
     active.confidence = Set(input.confidence);
     active.justification = Set(input.justification.trim().to_string());
     active.provenance = Set(format!("user:{}", viewer.describe()));
-    let updated = active.update(&txn).await?;
-    txn.commit().await?;
-    updated.try_into()
+    let updated: ControlMapping = active.update(&txn).await?.try_into()?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "update",
+        "control_mapping",
+        id,
+        Some(snapshot(&before)?),
+        Some(snapshot(&updated)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(updated)
 }
 
 /// Removes a mapping; returns what was removed.
@@ -547,11 +615,24 @@ pub async fn remove_mapping(
     id: i32,
 ) -> AppResult<ControlMapping> {
     viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
-    let current = find_mapping(&txn, viewer.organization_id()?, id).await?;
+    let current = find_mapping(&txn, organization_id, id).await?;
     control_mapping::Entity::delete_by_id(current.id)
         .exec(&txn)
         .await?;
-    txn.commit().await?;
-    current.try_into()
+    let removed: ControlMapping = current.try_into()?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "delete",
+        "control_mapping",
+        id,
+        Some(snapshot(&removed)?),
+        None,
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(removed)
 }

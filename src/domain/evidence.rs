@@ -16,8 +16,23 @@ use super::viewer::{CROSSWALK_READERS, Viewer, WRITERS};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
 
+/// Kinds of evidence an auditor expects to see.
+pub const KINDS: &[&str] = &[
+    "log",
+    "screenshot",
+    "test_result",
+    "approval",
+    "risk_assessment",
+    "model_card",
+    "lineage_record",
+    "pipeline_documentation",
+    "policy",
+    "report",
+    "other",
+];
+
 /// One piece of evidence.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Evidence {
     pub id: i32,
     pub control_id: i32,
@@ -77,9 +92,7 @@ pub async fn add(
     if input.title.trim().is_empty() || input.title.len() > 300 {
         return Err(AppError::validation("title must be 1-300 characters"));
     }
-    if input.kind.trim().is_empty() || input.kind.len() > 64 {
-        return Err(AppError::validation("kind must be 1-64 characters"));
-    }
+    let kind = super::validate::one_of("kind", &input.kind, KINDS)?;
     if input
         .valid_until
         .is_some_and(|until| until <= input.collected_at)
@@ -100,7 +113,7 @@ pub async fn add(
         organization_id: Set(organization_id),
         control_id: Set(control_id),
         title: Set(input.title.trim().to_string()),
-        kind: Set(input.kind.trim().to_string()),
+        kind: Set(kind.to_string()),
         collected_at: Set(input.collected_at),
         valid_until: Set(input.valid_until),
         sha256: Set(input.sha256.map(|h| h.to_ascii_lowercase())),
@@ -111,8 +124,21 @@ pub async fn add(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
-    Ok(created.into())
+    let evidence: Evidence = created.into();
+    let after = super::audit::snapshot(&evidence)?;
+    super::audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "create",
+        "evidence",
+        evidence.id,
+        None,
+        Some(after),
+    )
+    .await?;
+    super::audit::commit(services, txn, organization_id).await?;
+    Ok(evidence)
 }
 
 /// Evidence of one control, newest first.
@@ -153,5 +179,22 @@ pub async fn controls_with_current_evidence<C: ConnectionTrait>(
         .await?
         .into_iter()
         .map(|e| e.control_id)
+        .collect())
+}
+
+/// Active, applicable controls of the viewer's organization with no current evidence.
+pub async fn controls_without_current_evidence(
+    services: &Services,
+    viewer: &Viewer,
+) -> AppResult<Vec<super::controls::Control>> {
+    let controls =
+        super::controls::list(services, viewer, &super::controls::ControlFilter::default()).await?;
+    let evidenced =
+        controls_with_current_evidence(&services.db, viewer.organization_id()?, Utc::now()).await?;
+    Ok(controls
+        .into_iter()
+        .filter(|c| {
+            c.status != super::controls::ControlStatus::NotApplicable && !evidenced.contains(&c.id)
+        })
         .collect())
 }

@@ -163,7 +163,7 @@ pub async fn seed_organization<C: ConnectionTrait>(
     txn: &C,
     catalog: &CatalogSnapshot,
     organization_id: i32,
-) -> AppResult<usize> {
+) -> AppResult<(usize, usize)> {
     let library = library()?;
     let now = Utc::now();
     let rows = library.controls.iter().map(|c| control::ActiveModel {
@@ -221,5 +221,5 @@ pub async fn seed_organization<C: ConnectionTrait>(
             .exec(txn)
             .await?;
     }
-    Ok(library.controls.len())
+    Ok((library.controls.len(), mapping_rows.len()))
 }

@@ -3,15 +3,23 @@
 
 pub mod api_keys;
 pub mod applicability;
+pub mod approvals;
+pub mod artifacts;
+pub mod audit;
 pub mod catalog;
 pub mod controls;
 pub mod coverage;
 pub mod crosswalk;
 pub mod evidence;
+pub mod governance;
 pub mod interchange;
+pub mod inventory;
 pub mod library;
 pub mod organizations;
+pub mod policies;
+pub mod raci;
 pub mod relationship;
+pub mod validate;
 pub mod viewer;
 
 use std::sync::Arc;
@@ -27,6 +35,8 @@ pub struct Services {
     pub catalog: Arc<CatalogSnapshot>,
     /// Whether unauthenticated callers may read the framework catalogs.
     pub public_catalog: bool,
+    /// Signed checkpoints of the audit chains.
+    pub audit: Arc<audit::Checkpoints>,
 }
 
 impl Services {

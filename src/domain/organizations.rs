@@ -8,6 +8,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::Services;
+use super::audit;
 use super::viewer::{Role, Viewer};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
@@ -77,10 +78,41 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    let organization: Organization = created.into();
+    let actor = viewer.describe();
+    let after = audit::snapshot(&organization)?;
+    audit::record(
+        &txn,
+        organization.id,
+        &actor,
+        "create",
+        "organization",
+        organization.id,
+        None,
+        Some(after),
+    )
+    .await?;
     // Each organization starts from its own copy of the shipped control library.
-    super::library::seed_organization(&txn, &services.catalog, created.id).await?;
-    txn.commit().await?;
-    Ok(created.into())
+    let (controls, mappings) =
+        super::library::seed_organization(&txn, &services.catalog, organization.id).await?;
+    let seeded = serde_json::json!({
+        "library": super::library::library()?.version,
+        "controls": controls,
+        "mappings": mappings,
+    });
+    audit::record(
+        &txn,
+        organization.id,
+        &actor,
+        "seed",
+        "control_library",
+        organization.id,
+        None,
+        Some(seeded),
+    )
+    .await?;
+    audit::commit(services, txn, organization.id).await?;
+    Ok(organization)
 }
 
 /// Finds an organization by slug.

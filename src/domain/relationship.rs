@@ -7,7 +7,8 @@ use std::str::FromStr;
 use crate::error::{AppError, AppResult};
 
 /// "A <relationship> B" between two concepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Relationship {
     Equal,
     SubsetOf,
@@ -121,7 +122,8 @@ impl FromStr for Relationship {
 }
 
 /// Why a relationship was judged to hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Rationale {
     Syntactic,
     Semantic,

@@ -2,6 +2,7 @@
 //! directly: resolvers call `crate::domain` and wrap its types. One folder per feature.
 
 mod account;
+mod audit;
 mod catalog;
 mod controls;
 mod crosswalk;
@@ -23,6 +24,7 @@ pub struct QueryRoot(
     account::AccountQuery,
     controls::ControlQuery,
     crosswalk::CrosswalkQuery,
+    audit::AuditQuery,
 );
 
 /// Every mutation field, merged from the feature folders.

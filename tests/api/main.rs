@@ -30,6 +30,7 @@ macro_rules! backend_tests {
 }
 
 mod access;
+mod audit;
 mod auth;
 mod catalog;
 mod cli;

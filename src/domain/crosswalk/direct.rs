@@ -12,7 +12,7 @@ use crate::domain::relationship::{Rationale, Relationship};
 use crate::error::{AppError, AppResult};
 
 /// A validated mapping ready to store.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct NewDirectMapping {
     pub source_id: i32,
     pub target_id: i32,
@@ -86,6 +86,16 @@ pub async fn upsert_all<C: ConnectionTrait>(
             row.source_id.min(row.target_id),
             row.source_id.max(row.target_id),
         );
+        let before = by_pair.get(&key).map(|old| {
+            serde_json::json!({
+                "source_id": old.source_id,
+                "target_id": old.target_id,
+                "relationship": old.relationship,
+                "rationale": old.rationale,
+                "strength": old.strength,
+                "provenance": old.provenance,
+            })
+        });
         let mut active = match by_pair.remove(&key) {
             Some(old) => {
                 updated += 1;
@@ -110,7 +120,21 @@ pub async fn upsert_all<C: ConnectionTrait>(
         active.justification = Set(row.justification.clone());
         active.provenance = Set(row.provenance.clone());
         active.created_by = Set(actor.to_string());
-        active.save(txn).await?;
+        let saved = active.save(txn).await?;
+        let id = saved.id.clone().take().unwrap_or_default();
+        let action = if before.is_some() { "update" } else { "create" };
+        let after = serde_json::to_value(row).map_err(AppError::internal)?;
+        crate::domain::audit::record(
+            txn,
+            organization_id,
+            actor,
+            action,
+            "requirement_mapping",
+            id,
+            before,
+            Some(after),
+        )
+        .await?;
     }
     Ok((created, updated))
 }

@@ -89,7 +89,7 @@ pub async fn import(
     let txn = begin_write(&services.db).await?;
     let (created, updated) =
         direct::upsert_all(&txn, organization_id, &viewer.describe(), &parsed.rows).await?;
-    txn.commit().await?;
+    crate::domain::audit::commit(services, txn, organization_id).await?;
     Ok(ImportOutcome::Imported(ImportReport {
         created,
         updated,

@@ -1,0 +1,302 @@
+//! Governance structure: bodies (AI governance board, AI risk review committee, others) with
+//! members and approvers, and escalation routes from incident severity to a body and recipients.
+
+use chrono::{DateTime, Utc};
+use entity::{body_member, escalation_route, governance_body};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde::Serialize;
+
+use super::Services;
+use super::audit::{self, snapshot};
+use super::validate;
+use super::viewer::{READERS, Role, Viewer, WRITERS};
+use crate::db::begin_write;
+use crate::error::{AppError, AppResult};
+
+pub const BODY_KINDS: &[&str] = &[
+    "board",
+    "risk_committee",
+    "ethics_committee",
+    "working_group",
+    "other",
+];
+pub const MEMBER_ROLES: &[&str] = &["chair", "member", "secretary", "observer"];
+pub const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
+
+/// A governance body with its members.
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    pub id: i32,
+    pub name: String,
+    pub kind: String,
+    pub mandate: String,
+    pub created_at: DateTime<Utc>,
+    pub members: Vec<Member>,
+}
+
+/// A member of a body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub id: i32,
+    pub person: String,
+    pub role: String,
+    pub can_approve: bool,
+}
+
+/// Where incidents of a severity go.
+#[derive(Debug, Clone, Serialize)]
+pub struct Route {
+    pub id: i32,
+    pub severity: String,
+    pub body_id: i32,
+    pub recipients: Vec<String>,
+}
+
+/// A body of the organization.
+pub async fn find_body<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    id: i32,
+) -> AppResult<governance_body::Model> {
+    governance_body::Entity::find_by_id(id)
+        .filter(governance_body::Column::OrganizationId.eq(organization_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("governance body {id}")))
+}
+
+async fn with_members<C: ConnectionTrait>(db: &C, body: governance_body::Model) -> AppResult<Body> {
+    let members = body_member::Entity::find()
+        .filter(body_member::Column::BodyId.eq(body.id))
+        .order_by_asc(body_member::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| Member {
+            id: m.id,
+            person: m.person,
+            role: m.role,
+            can_approve: m.can_approve,
+        })
+        .collect();
+    Ok(Body {
+        id: body.id,
+        name: body.name,
+        kind: body.kind,
+        mandate: body.mandate,
+        created_at: body.created_at,
+        members,
+    })
+}
+
+/// Creates a governance body.
+pub async fn create_body(
+    services: &Services,
+    viewer: &Viewer,
+    name: &str,
+    kind: &str,
+    mandate: &str,
+) -> AppResult<Body> {
+    viewer.require_any(&[Role::Admin])?;
+    let organization_id = viewer.organization_id()?;
+    let name = validate::text("name", name, 200)?;
+    let kind = validate::one_of("kind", kind, BODY_KINDS)?;
+    let txn = begin_write(&services.db).await?;
+    let exists = governance_body::Entity::find()
+        .filter(governance_body::Column::OrganizationId.eq(organization_id))
+        .filter(governance_body::Column::Name.eq(name.as_str()))
+        .one(&txn)
+        .await?;
+    if exists.is_some() {
+        return Err(AppError::Conflict(format!("a body named '{name}' exists")));
+    }
+    let created = governance_body::ActiveModel {
+        organization_id: Set(organization_id),
+        name: Set(name),
+        kind: Set(kind.to_string()),
+        mandate: Set(mandate.trim().to_string()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let body = with_members(&txn, created).await?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "create",
+        "governance_body",
+        body.id,
+        None,
+        Some(snapshot(&body)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(body)
+}
+
+/// Adds (or updates) a member of a body. `person` is the subject approvers sign in with.
+pub async fn set_member(
+    services: &Services,
+    viewer: &Viewer,
+    body_id: i32,
+    person: &str,
+    role: &str,
+    can_approve: bool,
+) -> AppResult<Body> {
+    viewer.require_any(&[Role::Admin])?;
+    let organization_id = viewer.organization_id()?;
+    let person = validate::text("person", person, 200)?;
+    let role = validate::one_of("role", role, MEMBER_ROLES)?;
+    let txn = begin_write(&services.db).await?;
+    let body = find_body(&txn, organization_id, body_id).await?;
+    let before = with_members(&txn, body.clone()).await?;
+    let existing = body_member::Entity::find()
+        .filter(body_member::Column::BodyId.eq(body_id))
+        .filter(body_member::Column::Person.eq(person.as_str()))
+        .one(&txn)
+        .await?;
+    let mut active = match existing {
+        Some(member) => member.into(),
+        None => body_member::ActiveModel {
+            organization_id: Set(organization_id),
+            body_id: Set(body_id),
+            person: Set(person),
+            ..Default::default()
+        },
+    };
+    active.role = Set(role.to_string());
+    active.can_approve = Set(can_approve);
+    active.save(&txn).await?;
+    let after = with_members(&txn, body).await?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "set_member",
+        "governance_body",
+        body_id,
+        Some(snapshot(&before)?),
+        Some(snapshot(&after)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(after)
+}
+
+/// Every body with its members.
+pub async fn bodies(services: &Services, viewer: &Viewer) -> AppResult<Vec<Body>> {
+    viewer.require_any(READERS)?;
+    let rows = governance_body::Entity::find()
+        .filter(governance_body::Column::OrganizationId.eq(viewer.organization_id()?))
+        .order_by_asc(governance_body::Column::Name)
+        .all(&services.db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(with_members(&services.db, row).await?);
+    }
+    Ok(out)
+}
+
+fn valid_recipient(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !address.contains(char::is_whitespace)
+}
+
+/// Sets where incidents of a severity escalate.
+pub async fn set_route(
+    services: &Services,
+    viewer: &Viewer,
+    severity: &str,
+    body_id: i32,
+    recipients: Vec<String>,
+) -> AppResult<Route> {
+    viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
+    let severity = validate::one_of("severity", severity, SEVERITIES)?;
+    if recipients.is_empty() {
+        return Err(AppError::validation(
+            "an escalation route needs at least one recipient",
+        ));
+    }
+    if let Some(bad) = recipients.iter().find(|r| !valid_recipient(r.trim())) {
+        return Err(AppError::validation(format!(
+            "'{bad}' is not an email address"
+        )));
+    }
+    let txn = begin_write(&services.db).await?;
+    find_body(&txn, organization_id, body_id).await?;
+    let existing = escalation_route::Entity::find()
+        .filter(escalation_route::Column::OrganizationId.eq(organization_id))
+        .filter(escalation_route::Column::Severity.eq(severity))
+        .one(&txn)
+        .await?;
+    let before = existing
+        .as_ref()
+        .map(|r| serde_json::json!({ "body_id": r.body_id, "recipients": r.recipients }));
+    let mut active = match existing {
+        Some(route) => route.into(),
+        None => escalation_route::ActiveModel {
+            organization_id: Set(organization_id),
+            severity: Set(severity.to_string()),
+            ..Default::default()
+        },
+    };
+    let recipients: Vec<String> = recipients
+        .into_iter()
+        .map(|r| r.trim().to_string())
+        .collect();
+    active.body_id = Set(body_id);
+    active.recipients = Set(serde_json::to_string(&recipients).map_err(AppError::internal)?);
+    let saved = active.save(&txn).await?;
+    let route = Route {
+        id: saved.id.clone().take().unwrap_or_default(),
+        severity: severity.to_string(),
+        body_id,
+        recipients,
+    };
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "set",
+        "escalation_route",
+        severity,
+        before,
+        Some(snapshot(&route)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(route)
+}
+
+/// Every escalation route, from low to critical.
+pub async fn routes(services: &Services, viewer: &Viewer) -> AppResult<Vec<Route>> {
+    viewer.require_any(READERS)?;
+    let mut routes: Vec<Route> = escalation_route::Entity::find()
+        .filter(escalation_route::Column::OrganizationId.eq(viewer.organization_id()?))
+        .all(&services.db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(Route {
+                recipients: serde_json::from_str(&r.recipients).map_err(AppError::internal)?,
+                id: r.id,
+                severity: r.severity,
+                body_id: r.body_id,
+            })
+        })
+        .collect::<AppResult<_>>()?;
+    routes.sort_by_key(|r| SEVERITIES.iter().position(|s| *s == r.severity));
+    Ok(routes)
+}

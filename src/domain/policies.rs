@@ -1,0 +1,459 @@
+//! Policies (AI governance, AI risk management, data governance, any kind), versioned, with
+//! status draft -> in_review -> approved -> retired and a review-due date. Submitting opens an
+//! approval request to the policy's governance body; the quorum of its approvers approves.
+//! Editing an approved policy creates a new draft version; approving a version retires the one
+//! it replaces.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::policy;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde::Serialize;
+
+use super::Services;
+use super::approvals::{self, ApprovalRequest};
+use super::audit::{self, snapshot};
+use super::validate;
+use super::viewer::{READERS, Viewer, WRITERS};
+use crate::db::begin_write;
+use crate::error::{AppError, AppResult};
+
+pub const KINDS: &[&str] = &[
+    "ai_governance",
+    "ai_risk_management",
+    "data_governance",
+    "acceptable_use",
+    "security",
+    "privacy",
+    "other",
+];
+
+/// One version of a policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct Policy {
+    pub id: i32,
+    pub family: String,
+    pub kind: String,
+    pub title: String,
+    pub version: i32,
+    pub content: String,
+    pub status: String,
+    pub body_id: Option<i32>,
+    pub quorum: i32,
+    pub review_due: String,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<policy::Model> for Policy {
+    fn from(m: policy::Model) -> Self {
+        Policy {
+            id: m.id,
+            family: m.family,
+            kind: m.kind,
+            title: m.title,
+            version: m.version,
+            content: m.content,
+            status: m.status,
+            body_id: m.body_id,
+            quorum: m.quorum,
+            review_due: m.review_due,
+            approved_at: m.approved_at,
+            created_by: m.created_by,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// Fields of a new policy.
+#[derive(Debug, Clone)]
+pub struct NewPolicy {
+    pub kind: String,
+    pub title: String,
+    pub content: String,
+    pub body_id: i32,
+    pub quorum: i32,
+    pub review_due: String,
+}
+
+/// Changes to a policy's text or review date.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyEdit {
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub review_due: Option<String>,
+}
+
+async fn find<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    id: i32,
+) -> AppResult<policy::Model> {
+    policy::Entity::find_by_id(id)
+        .filter(policy::Column::OrganizationId.eq(organization_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("policy {id}")))
+}
+
+fn family_of(title: &str) -> String {
+    let slug: String = title
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    slug.split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Writes a first draft.
+pub async fn create(services: &Services, viewer: &Viewer, input: NewPolicy) -> AppResult<Policy> {
+    viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
+    let kind = validate::one_of("kind", &input.kind, KINDS)?;
+    let title = validate::text("title", &input.title, 300)?;
+    let content = validate::text("content", &input.content, 200_000)?;
+    let review_due = validate::date("reviewDue", &input.review_due)?.to_string();
+    let txn = begin_write(&services.db).await?;
+    super::governance::find_body(&txn, organization_id, input.body_id).await?;
+    let family = family_of(&title);
+    let exists = policy::Entity::find()
+        .filter(policy::Column::OrganizationId.eq(organization_id))
+        .filter(policy::Column::Family.eq(family.as_str()))
+        .one(&txn)
+        .await?;
+    if exists.is_some() {
+        return Err(AppError::Conflict(format!(
+            "a policy '{title}' exists: edit it to make a new version"
+        )));
+    }
+    let now = Utc::now();
+    let created: Policy = policy::ActiveModel {
+        organization_id: Set(organization_id),
+        family: Set(family),
+        kind: Set(kind.to_string()),
+        title: Set(title),
+        version: Set(1),
+        content: Set(content),
+        status: Set("draft".into()),
+        body_id: Set(Some(input.body_id)),
+        quorum: Set(input.quorum.max(1)),
+        review_due: Set(review_due),
+        approved_at: Set(None),
+        created_by: Set(viewer.describe()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?
+    .into();
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "create",
+        "policy",
+        created.id,
+        None,
+        Some(snapshot(&created)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(created)
+}
+
+/// Edits a draft in place; editing an approved version creates the next draft version.
+pub async fn edit(
+    services: &Services,
+    viewer: &Viewer,
+    id: i32,
+    changes: PolicyEdit,
+) -> AppResult<Policy> {
+    viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
+    let txn = begin_write(&services.db).await?;
+    let current = find(&txn, organization_id, id).await?;
+    let title = changes
+        .title
+        .as_deref()
+        .map(|t| validate::text("title", t, 300))
+        .transpose()?;
+    let content = changes
+        .content
+        .as_deref()
+        .map(|c| validate::text("content", c, 200_000))
+        .transpose()?;
+    let review_due = changes
+        .review_due
+        .as_deref()
+        .map(|d| validate::date("reviewDue", d))
+        .transpose()?;
+    let now = Utc::now();
+    let (action, before, saved) = match current.status.as_str() {
+        "draft" => {
+            let before = snapshot(&Policy::from(current.clone()))?;
+            let mut active: policy::ActiveModel = current.into();
+            if let Some(title) = title {
+                active.title = Set(title);
+            }
+            if let Some(content) = content {
+                active.content = Set(content);
+            }
+            if let Some(due) = review_due {
+                active.review_due = Set(due.to_string());
+            }
+            active.updated_at = Set(now);
+            ("update", Some(before), active.update(&txn).await?)
+        }
+        "approved" => {
+            let newest = policy::Entity::find()
+                .filter(policy::Column::OrganizationId.eq(organization_id))
+                .filter(policy::Column::Family.eq(current.family.as_str()))
+                .order_by_desc(policy::Column::Version)
+                .one(&txn)
+                .await?
+                .map_or(current.version, |p| p.version);
+            if newest > current.version {
+                return Err(AppError::Conflict(format!(
+                    "version {newest} of this policy is already being drafted"
+                )));
+            }
+            let draft = policy::ActiveModel {
+                organization_id: Set(organization_id),
+                family: Set(current.family.clone()),
+                kind: Set(current.kind.clone()),
+                title: Set(title.unwrap_or(current.title.clone())),
+                version: Set(current.version + 1),
+                content: Set(content.unwrap_or(current.content.clone())),
+                status: Set("draft".into()),
+                body_id: Set(current.body_id),
+                quorum: Set(current.quorum),
+                review_due: Set(review_due.map_or(current.review_due.clone(), |d| d.to_string())),
+                approved_at: Set(None),
+                created_by: Set(viewer.describe()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            ("new_version", None, draft.insert(&txn).await?)
+        }
+        other => {
+            return Err(AppError::Conflict(format!(
+                "a policy that is {other} cannot be edited"
+            )));
+        }
+    };
+    let policy: Policy = saved.into();
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        action,
+        "policy",
+        policy.id,
+        before,
+        Some(snapshot(&policy)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(policy)
+}
+
+/// Sends a draft for review: opens an approval request to its governance body.
+pub async fn submit(services: &Services, viewer: &Viewer, id: i32) -> AppResult<ApprovalRequest> {
+    viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
+    let txn = begin_write(&services.db).await?;
+    let current = find(&txn, organization_id, id).await?;
+    if current.status != "draft" {
+        return Err(AppError::Conflict(format!(
+            "only drafts can be submitted; this policy is {}",
+            current.status
+        )));
+    }
+    let body_id = current
+        .body_id
+        .ok_or_else(|| AppError::validation("the policy names no governance body"))?;
+    let summary = format!("Approve {} v{}", current.title, current.version);
+    let request = approvals::open(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "policy",
+        id,
+        body_id,
+        current.quorum,
+        &summary,
+    )
+    .await?;
+    let before = snapshot(&Policy::from(current.clone()))?;
+    let mut active: policy::ActiveModel = current.into();
+    active.status = Set("in_review".into());
+    active.updated_at = Set(Utc::now());
+    let updated: Policy = active.update(&txn).await?.into();
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "submit",
+        "policy",
+        id,
+        Some(before),
+        Some(snapshot(&updated)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(request)
+}
+
+/// Applies an approval decision to the policy, inside the deciding transaction.
+pub async fn on_decided<C: ConnectionTrait>(
+    txn: &C,
+    organization_id: i32,
+    actor: &str,
+    id: i32,
+    approved: bool,
+) -> AppResult<()> {
+    let current = find(txn, organization_id, id).await?;
+    let before = snapshot(&Policy::from(current.clone()))?;
+    let now = Utc::now();
+    if approved {
+        // The version this one replaces is retired.
+        let previous = policy::Entity::find()
+            .filter(policy::Column::OrganizationId.eq(organization_id))
+            .filter(policy::Column::Family.eq(current.family.as_str()))
+            .filter(policy::Column::Status.eq("approved"))
+            .all(txn)
+            .await?;
+        for old in previous {
+            let old_id = old.id;
+            let old_before = snapshot(&Policy::from(old.clone()))?;
+            let mut active: policy::ActiveModel = old.into();
+            active.status = Set("retired".into());
+            active.updated_at = Set(now);
+            let retired: Policy = active.update(txn).await?.into();
+            audit::record(
+                txn,
+                organization_id,
+                actor,
+                "retire",
+                "policy",
+                old_id,
+                Some(old_before),
+                Some(snapshot(&retired)?),
+            )
+            .await?;
+        }
+    }
+    let mut active: policy::ActiveModel = current.into();
+    active.status = Set(if approved { "approved" } else { "draft" }.into());
+    active.approved_at = Set(approved.then_some(now));
+    active.updated_at = Set(now);
+    let updated: Policy = active.update(txn).await?.into();
+    let action = if approved {
+        "approve"
+    } else {
+        "return_to_draft"
+    };
+    audit::record(
+        txn,
+        organization_id,
+        actor,
+        action,
+        "policy",
+        id,
+        Some(before),
+        Some(snapshot(&updated)?),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Retires an approved policy.
+pub async fn retire(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Policy> {
+    viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
+    let txn = begin_write(&services.db).await?;
+    let current = find(&txn, organization_id, id).await?;
+    if current.status != "approved" {
+        return Err(AppError::Conflict(format!(
+            "only approved policies can be retired; this one is {}",
+            current.status
+        )));
+    }
+    let before = snapshot(&Policy::from(current.clone()))?;
+    let mut active: policy::ActiveModel = current.into();
+    active.status = Set("retired".into());
+    active.updated_at = Set(Utc::now());
+    let retired: Policy = active.update(&txn).await?.into();
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "retire",
+        "policy",
+        id,
+        Some(before),
+        Some(snapshot(&retired)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(retired)
+}
+
+/// Policies, filtered; newest versions first within a family.
+pub async fn list(
+    services: &Services,
+    viewer: &Viewer,
+    kind: Option<&str>,
+    status: Option<&str>,
+) -> AppResult<Vec<Policy>> {
+    viewer.require_any(READERS)?;
+    let mut query = policy::Entity::find()
+        .filter(policy::Column::OrganizationId.eq(viewer.organization_id()?))
+        .order_by_asc(policy::Column::Family)
+        .order_by_desc(policy::Column::Version);
+    if let Some(kind) = kind {
+        query = query.filter(policy::Column::Kind.eq(validate::one_of("kind", kind, KINDS)?));
+    }
+    if let Some(status) = status {
+        query = query.filter(policy::Column::Status.eq(status));
+    }
+    Ok(query
+        .all(&services.db)
+        .await?
+        .into_iter()
+        .map(Policy::from)
+        .collect())
+}
+
+/// One policy version.
+pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Policy> {
+    viewer.require_any(READERS)?;
+    Ok(find(&services.db, viewer.organization_id()?, id)
+        .await?
+        .into())
+}
+
+/// Approved policies whose review date has passed on `today`.
+pub async fn overdue(
+    services: &Services,
+    viewer: &Viewer,
+    today: NaiveDate,
+) -> AppResult<Vec<Policy>> {
+    Ok(list(services, viewer, None, Some("approved"))
+        .await?
+        .into_iter()
+        .filter(|p| {
+            NaiveDate::parse_from_str(&p.review_due, "%Y-%m-%d").is_ok_and(|due| due < today)
+        })
+        .collect())
+}

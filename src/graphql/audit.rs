@@ -1,0 +1,123 @@
+//! The audit log (admins and auditors) and its verification (admins).
+
+use async_graphql::{Context, Json, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::audit_log;
+
+use crate::domain::Services;
+use crate::domain::audit::query::{self, AuditFilter};
+use crate::domain::viewer::Role;
+use crate::graphql::errors::GqlResultExt;
+use crate::graphql::guards::{RoleGuard, viewer};
+
+/// One audit entry.
+pub struct AuditEntry(audit_log::Model);
+
+fn parse(text: &Option<String>) -> Option<Json<serde_json::Value>> {
+    text.as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .map(Json)
+}
+
+#[Object]
+impl AuditEntry {
+    /// 1, 2, 3... per organization.
+    async fn seq(&self) -> i64 {
+        self.0.seq
+    }
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    async fn entity(&self) -> &str {
+        &self.0.entity
+    }
+    async fn entity_id(&self) -> &str {
+        &self.0.entity_id
+    }
+    /// The record before the change (JSON), absent for creations.
+    async fn before(&self) -> Option<Json<serde_json::Value>> {
+        parse(&self.0.before)
+    }
+    /// The record after the change (JSON), absent for deletions.
+    async fn after(&self) -> Option<Json<serde_json::Value>> {
+        parse(&self.0.after)
+    }
+    /// RFC 3339 time of the change.
+    async fn at(&self) -> &str {
+        &self.0.at
+    }
+    async fn prev_hash(&self) -> &str {
+        &self.0.prev_hash
+    }
+    async fn hash(&self) -> &str {
+        &self.0.hash
+    }
+}
+
+/// The result of recomputing the chain.
+#[derive(SimpleObject)]
+pub struct AuditVerification {
+    pub ok: bool,
+    pub entries: usize,
+    /// Sequence number of the latest signed checkpoint outside the database.
+    pub checkpoint_seq: Option<i64>,
+    /// Where the chain first breaks.
+    pub broken_at_seq: Option<i64>,
+    pub problem: Option<String>,
+}
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Audit entries of the organization, oldest first; page with `afterSeq`.
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin, Role::Auditor])",
+        complexity = "first.unwrap_or(100).max(0) as usize * child_complexity"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        entity: Option<String>,
+        entity_id: Option<String>,
+        actor: Option<String>,
+        since: Option<DateTime<Utc>>,
+        after_seq: Option<i64>,
+        first: Option<i32>,
+    ) -> Result<Vec<AuditEntry>> {
+        let services = ctx.data::<Services>()?;
+        let filter = AuditFilter {
+            entity,
+            entity_id,
+            actor,
+            since,
+            after_seq,
+            limit: u64::try_from(first.unwrap_or(100)).unwrap_or(0),
+        };
+        Ok(query::entries(services, viewer(ctx), &filter)
+            .await
+            .gql()?
+            .into_iter()
+            .map(AuditEntry)
+            .collect())
+    }
+
+    /// Recomputes the organization's audit chain and checks it against the latest checkpoint.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn audit_verification(&self, ctx: &Context<'_>) -> Result<AuditVerification> {
+        let services = ctx.data::<Services>()?;
+        let report = query::verify_own(services, viewer(ctx)).await.gql()?;
+        Ok(AuditVerification {
+            ok: report.problem.is_none(),
+            entries: report.entries,
+            checkpoint_seq: report.checkpoint_seq,
+            broken_at_seq: report.problem.as_ref().map(|p| p.seq),
+            problem: report.problem.map(|p| p.reason),
+        })
+    }
+}
