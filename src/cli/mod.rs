@@ -5,6 +5,7 @@
 mod admin;
 mod audit;
 mod crosswalk;
+mod demo;
 mod serve;
 mod token;
 
@@ -73,6 +74,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Demo data.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// Bearer tokens.
     Token {
         #[command(subcommand)]
@@ -131,6 +137,24 @@ enum AuditCommand {
         /// Only this organization (default: all).
         #[arg(long)]
         org: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Fill an organization (created if needed) with deterministic records of every kind.
+    Seed {
+        /// Organization slug.
+        #[arg(long)]
+        org: String,
+        /// Display name when the organization is created.
+        #[arg(long)]
+        name: Option<String>,
+        /// small or large.
+        #[arg(long, default_value = "small")]
+        size: String,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -349,6 +373,23 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Audit {
             command: AuditCommand::Verify { org, data },
         } => audit::verify_chains(load_config(config_file, &data)?, org.as_deref()).await,
+        Command::Demo {
+            command:
+                DemoCommand::Seed {
+                    org,
+                    name,
+                    size,
+                    data,
+                },
+        } => {
+            demo::seed(
+                load_config(config_file, &data)?,
+                &org,
+                name.as_deref(),
+                &size,
+            )
+            .await
+        }
         Command::Token {
             command:
                 TokenCommand::Issue {

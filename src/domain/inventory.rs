@@ -527,7 +527,10 @@ pub async fn set_scope(
         updated_by: viewer.describe(),
         updated_at: Utc::now(),
     };
-    let mut active = match current {
+    // The row's key is the organization id, so insert and update are told apart here, not by
+    // `save` (which treats a set key as an update).
+    let exists = current.is_some();
+    let mut active: scope_statement::ActiveModel = match current {
         Some(row) => row.into(),
         None => scope_statement::ActiveModel {
             organization_id: Set(organization_id),
@@ -540,7 +543,11 @@ pub async fn set_scope(
     active.exclusions = Set(json_text(&scope.exclusions)?);
     active.updated_by = Set(scope.updated_by.clone());
     active.updated_at = Set(scope.updated_at);
-    active.save(&txn).await?;
+    if exists {
+        active.update(&txn).await?;
+    } else {
+        active.insert(&txn).await?;
+    }
     audit::record(
         &txn,
         organization_id,

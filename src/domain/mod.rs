@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod controls;
 pub mod coverage;
 pub mod crosswalk;
+pub mod demo;
 pub mod evidence;
 pub mod governance;
 pub mod interchange;

@@ -10,6 +10,7 @@ pub mod errors;
 pub mod guards;
 pub mod limits;
 mod pagination;
+mod records;
 mod util;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -25,6 +26,7 @@ pub struct QueryRoot(
     controls::ControlQuery,
     crosswalk::CrosswalkQuery,
     audit::AuditQuery,
+    records::RecordsQuery,
 );
 
 /// Every mutation field, merged from the feature folders.
@@ -33,6 +35,7 @@ pub struct MutationRoot(
     account::AccountMutation,
     controls::ControlMutation,
     crosswalk::CrosswalkMutation,
+    records::RecordsMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -1,6 +1,7 @@
 //! HTTP layer (actix-web): routes, the GraphQL endpoint, GraphiQL, health and readiness.
 
 mod admission;
+mod artifacts;
 mod authn;
 mod body;
 mod graphiql;
@@ -53,5 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/imports/crosswalk",
             web::post().to(interchange::crosswalk_import),
-        );
+        )
+        .route("/uploads/artifact", web::post().to(artifacts::upload))
+        .route("/artifacts/{id}/content", web::get().to(artifacts::content));
 }

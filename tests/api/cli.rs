@@ -229,3 +229,57 @@ fn serve_answers_then_stops_cleanly_on_sigterm() {
     };
     assert!(exit.success(), "clean exit after SIGTERM: {exit:?}");
 }
+
+#[test]
+fn demo_seed_fills_an_organization_through_audited_use_cases() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, stdout, stderr) = run(accord()
+        .args([
+            "demo",
+            "seed",
+            "--org",
+            "acme",
+            "--size",
+            "small",
+            "--data-dir",
+        ])
+        .arg(dir.path()));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("5 AI systems") && stdout.contains("3 approved policies"),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) = run(accord()
+        .args(["audit", "verify", "--org", "acme", "--data-dir"])
+        .arg(dir.path()));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let entries: usize = stdout
+        .split(", ")
+        .nth(1)
+        .and_then(|part| part.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        entries > 50,
+        "every seeded record is in the audit log: {stdout}"
+    );
+    let (code, _, stderr) = run(accord()
+        .args(["demo", "seed", "--org", "acme", "--data-dir"])
+        .arg(dir.path()));
+    assert_eq!(code, 2, "seeding twice is refused: {stderr}");
+    let (code, csv, _) = run(accord()
+        .args([
+            "crosswalk",
+            "export",
+            "--org",
+            "acme",
+            "--from",
+            "nist-csf",
+            "--to",
+            "iso-iec-42001",
+            "--data-dir",
+        ])
+        .arg(dir.path()));
+    assert_eq!(code, 0);
+    assert!(csv.lines().count() > 50);
+}

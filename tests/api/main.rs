@@ -41,4 +41,5 @@ mod health;
 mod helpers;
 mod interchange;
 mod limits;
+mod records;
 mod schema;

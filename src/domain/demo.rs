@@ -1,0 +1,323 @@
+//! Deterministic demo data: an organization filled with plausible records of every kind, written
+//! through the same use cases as the API (so the audit log records every one of them).
+
+use chrono::{Duration, Utc};
+use serde_json::json;
+
+use super::Services;
+use super::controls::{self, ControlFilter, ControlPatch, ControlStatus, Effectiveness};
+use super::evidence::{self, NewEvidence};
+use super::viewer::{Credential, Principal, Role, Viewer};
+use super::{approvals, artifacts, governance, inventory, organizations, policies, raci};
+use crate::error::{AppError, AppResult};
+
+/// How much to create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    Small,
+    Large,
+}
+
+/// What was created.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Seeded {
+    pub ai_systems: usize,
+    pub model_versions: usize,
+    pub policies: usize,
+    pub evidence: usize,
+    pub artifacts: usize,
+}
+
+const PURPOSES: &[(&str, &str, &str)] = &[
+    (
+        "Credit scorer",
+        "Scores consumer credit applications",
+        "high",
+    ),
+    (
+        "Support assistant",
+        "Answers customer questions with a language model",
+        "limited",
+    ),
+    (
+        "Fraud detector",
+        "Flags suspicious card transactions",
+        "high",
+    ),
+    (
+        "Document classifier",
+        "Routes incoming documents to teams",
+        "minimal",
+    ),
+    (
+        "Churn predictor",
+        "Predicts customers likely to leave",
+        "limited",
+    ),
+    (
+        "Resume screener",
+        "Ranks job applications for recruiters",
+        "high",
+    ),
+    (
+        "Demand forecaster",
+        "Forecasts weekly product demand",
+        "minimal",
+    ),
+    (
+        "Code assistant",
+        "Suggests code to internal developers",
+        "limited",
+    ),
+];
+const UNITS: &[&str] = &[
+    "Retail Banking",
+    "Customer Care",
+    "Payments",
+    "Operations",
+    "People",
+];
+const STAGES: &[&str] = &[
+    "operate", "operate", "deploy", "validate", "develop", "design",
+];
+
+fn person(subject: &str, organization: &organizations::Organization) -> Viewer {
+    Viewer::User(Principal {
+        subject: subject.to_string(),
+        organization_id: organization.id,
+        organization_slug: organization.slug.clone(),
+        roles: vec![Role::Executive],
+        credential: Credential::Token,
+    })
+}
+
+/// Seeds `slug` (creating it if needed); refuses an organization that already has AI systems.
+pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> AppResult<Seeded> {
+    let organization = match organizations::by_slug(services, slug).await {
+        Ok(org) => org,
+        Err(AppError::NotFound(_)) => {
+            organizations::create(services, &Viewer::Operator, slug, name).await?
+        }
+        Err(err) => return Err(err),
+    };
+    let system = Viewer::System {
+        organization_id: organization.id,
+    };
+    if !inventory::list(services, &system, &inventory::InventoryQuery::default())
+        .await?
+        .is_empty()
+    {
+        return Err(AppError::Conflict(format!(
+            "organization '{slug}' already has records; seed a new organization"
+        )));
+    }
+    let mut seeded = Seeded::default();
+
+    let board = governance::create_body(
+        services,
+        &system,
+        "AI Governance Board",
+        "board",
+        "Approves AI policies and high-risk deployments",
+    )
+    .await?;
+    for (who, role) in [("ceo", "chair"), ("cro", "member"), ("cto", "member")] {
+        governance::set_member(services, &system, board.id, who, role, true).await?;
+    }
+    let committee = governance::create_body(
+        services,
+        &system,
+        "AI Risk Review Committee",
+        "risk_committee",
+        "Reviews AI risks and incidents",
+    )
+    .await?;
+    for (who, role) in [("cro", "chair"), ("dpo", "member")] {
+        governance::set_member(services, &system, committee.id, who, role, true).await?;
+    }
+    for (severity, body, recipients) in [
+        ("low", committee.id, vec!["ai-ops@example.com"]),
+        (
+            "medium",
+            committee.id,
+            vec!["ai-ops@example.com", "risk@example.com"],
+        ),
+        (
+            "high",
+            board.id,
+            vec!["cro@example.com", "risk@example.com"],
+        ),
+        (
+            "critical",
+            board.id,
+            vec!["ceo@example.com", "cro@example.com"],
+        ),
+    ] {
+        governance::set_route(
+            services,
+            &system,
+            severity,
+            body,
+            recipients.into_iter().map(String::from).collect(),
+        )
+        .await?;
+    }
+
+    let count = match size {
+        Size::Small => 5,
+        Size::Large => 40,
+    };
+    for i in 0..count {
+        let (base, purpose, tier) = PURPOSES[i % PURPOSES.len()];
+        let name = if i < PURPOSES.len() {
+            base.to_string()
+        } else {
+            format!("{base} {}", i / PURPOSES.len() + 1)
+        };
+        let in_scope = i % 7 != 6;
+        let created = inventory::create(
+            services,
+            &system,
+            inventory::AiSystemInput {
+                name: name.clone(),
+                purpose: purpose.to_string(),
+                owner: format!("owner{}@example.com", i % 4 + 1),
+                business_unit: UNITS[i % UNITS.len()].to_string(),
+                lifecycle_stage: STAGES[i % STAGES.len()].to_string(),
+                risk_tier: tier.to_string(),
+                in_scope,
+                exclusion_justification: (!in_scope)
+                    .then(|| "Internal experiment without production data or users".to_string()),
+            },
+        )
+        .await?;
+        seeded.ai_systems += 1;
+        raci::assign(
+            services,
+            &system,
+            "ai_system",
+            created.id,
+            &format!("owner{}@example.com", i % 4 + 1),
+            "person",
+            "accountable",
+        )
+        .await?;
+        raci::assign(
+            services,
+            &system,
+            "ai_system",
+            created.id,
+            "ml-platform",
+            "team",
+            "responsible",
+        )
+        .await?;
+        for v in 1..=(i % 3 + 1) {
+            let version = inventory::add_model_version(
+                services,
+                &system,
+                created.id,
+                inventory::ModelVersionInput {
+                    version: format!("{v}.0.0"),
+                    intended_use: purpose.to_string(),
+                    limitations: "Validated on 2025 data only".into(),
+                    training_data: vec![format!("dataset-{}-{v}", i + 1)],
+                    evaluation_results: json!({ "accuracy": 0.80 + (v as f64) / 100.0 }),
+                },
+            )
+            .await?;
+            seeded.model_versions += 1;
+            artifacts::add(
+                services,
+                &system,
+                artifacts::NewArtifact {
+                    kind: "model_card".into(),
+                    title: format!("{name} model card"),
+                    ai_system_id: Some(created.id),
+                    model_version_id: Some(version.id),
+                    media_type: Some("text/markdown".into()),
+                    content: Some(
+                        format!("# {name} {v}.0.0\n\nIntended use: {purpose}.\n").into_bytes(),
+                    ),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            seeded.artifacts += 1;
+        }
+    }
+
+    let ceo = person("ceo", &organization);
+    let cro = person("cro", &organization);
+    for (kind, title) in [
+        ("ai_governance", "AI Governance Policy"),
+        ("ai_risk_management", "AI Risk Management Policy"),
+        ("data_governance", "Data Governance Policy"),
+    ] {
+        let policy = policies::create(
+            services,
+            &system,
+            policies::NewPolicy {
+                kind: kind.into(),
+                title: title.into(),
+                content: format!("{title}: commitments, roles and review cycle."),
+                body_id: board.id,
+                quorum: 2,
+                review_due: (Utc::now() + Duration::days(365)).date_naive().to_string(),
+            },
+        )
+        .await?;
+        let request = policies::submit(services, &system, policy.id).await?;
+        approvals::decide(services, &ceo, request.id, "approve", "Agreed").await?;
+        approvals::decide(services, &cro, request.id, "approve", "Agreed").await?;
+        seeded.policies += 1;
+    }
+
+    // Every third control is implemented, effective and evidenced: coverage shows real progress.
+    let all = controls::list(services, &system, &ControlFilter::default()).await?;
+    for control in all.iter().step_by(3) {
+        controls::update(
+            services,
+            &system,
+            control.id,
+            ControlPatch {
+                status: Some(ControlStatus::Implemented),
+                effectiveness: Some(Effectiveness::Effective),
+                owner: Some("compliance@example.com".into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        evidence::add(
+            services,
+            &system,
+            control.id,
+            NewEvidence {
+                title: format!("{} operating evidence", control.code),
+                kind: "test_result".into(),
+                collected_at: Utc::now() - Duration::days(10),
+                valid_until: Some(
+                    Utc::now() + Duration::days(i64::from(control.review_frequency_days)),
+                ),
+                sha256: None,
+                uri: Some(format!("https://evidence.example.com/{}", control.code)),
+            },
+        )
+        .await?;
+        seeded.evidence += 1;
+    }
+
+    inventory::set_scope(
+        services,
+        &system,
+        "The AI management system covers every AI system the organization develops or operates for customers and staff.",
+        UNITS.iter().map(|u| u.to_string()).collect(),
+        vec!["AI development".into(), "AI operation".into(), "AI procurement".into()],
+        vec![inventory::ScopeExclusion {
+            subject: "Research sandbox".into(),
+            reason: "Isolated research without production data or users".into(),
+        }],
+    )
+    .await?;
+    Ok(seeded)
+}
