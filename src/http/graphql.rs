@@ -176,7 +176,30 @@ async fn execute(state: &AppState, viewer: &Viewer, request: Request) -> Respons
         Err(_) => Response::from_errors(vec![coded_error("request timed out", "TIMEOUT")]),
     };
     finalize_errors(&mut response.errors);
+    log_refusals(viewer, &response);
     response
+}
+
+/// Authentication and authorization refusals are logged with who was refused and why.
+fn log_refusals(viewer: &Viewer, response: &Response) {
+    for error in &response.errors {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|ext| ext.get("code"))
+            .map(|code| code.to_string());
+        if let Some(code) =
+            code.filter(|c| c.contains("FORBIDDEN") || c.contains("UNAUTHENTICATED"))
+        {
+            tracing::warn!(
+                subject = %viewer.describe(),
+                code = %code.trim_matches('"'),
+                reason = %error.message,
+                path = ?error.path,
+                "request refused"
+            );
+        }
+    }
 }
 
 fn respond(response: Response) -> HttpResponse {

@@ -203,3 +203,53 @@ async fn framework_requirements_and_top_level(backend: Backend) {
     assert_eq!(fw["requirements"]["totalCount"], 38);
     app.stop().await;
 }
+
+/// A new version of a framework loads beside the old one; `framework(slug)` then answers with the
+/// newest, and the older version stays addressable.
+#[tokio::test]
+async fn a_new_catalog_version_loads_beside_the_old() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let next = r#"{"slug":"nist-csf","name":"NIST Cybersecurity Framework","short_name":"CSF 2.1","version":"2.1",
+        "publisher":"NIST","published":"2027-01-01","licence":"public domain","source":"test",
+        "requirements":[{"ref":"GV","kind":"function","parent":null,"title":"GOVERN","text":"t"},
+                        {"ref":"GV.OC","kind":"category","parent":"GV","title":"Context","text":"t"}]}"#;
+    let db = &app.services().db;
+    let first = accord::domain::catalog::loader::load(db, &[("next.json", next)])
+        .await
+        .expect("loads");
+    assert_eq!(
+        first[0].2,
+        accord::domain::catalog::loader::LoadOutcome::Inserted
+    );
+    let again = accord::domain::catalog::loader::load(db, &[("next.json", next)])
+        .await
+        .expect("loads");
+    assert_eq!(
+        again[0].2,
+        accord::domain::catalog::loader::LoadOutcome::Unchanged,
+        "idempotent"
+    );
+    let snapshot = accord::domain::catalog::CatalogSnapshot::load(db)
+        .await
+        .expect("snapshot");
+    assert_eq!(
+        snapshot
+            .framework("nist-csf", None)
+            .expect("newest")
+            .version,
+        "2.1"
+    );
+    assert_eq!(
+        snapshot
+            .framework("nist-csf", Some("2.0"))
+            .expect("old")
+            .requirement_count,
+        134
+    );
+    assert!(
+        snapshot
+            .requirement_by_urn("urn:accord:nist-csf:2.1:GV.OC")
+            .is_ok()
+    );
+    app.stop().await;
+}

@@ -174,3 +174,26 @@ async fn responses_carry_security_headers_and_cors_allow_list(backend: Backend) 
     );
     app.stop().await;
 }
+
+/// Introspection can be turned off by configuration.
+#[tokio::test]
+async fn introspection_can_be_disabled() {
+    let on = TestApp::spawn(Backend::Sqlite).await;
+    let body = on
+        .graphql("{ __schema { queryType { name } } }", json!({}))
+        .await;
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "QueryRoot");
+    on.stop().await;
+    let off = TestApp::spawn_with(Backend::Sqlite, |config| {
+        config.graphql.introspection = false
+    })
+    .await;
+    let body = off
+        .graphql("{ __schema { queryType { name } } }", json!({}))
+        .await;
+    assert!(
+        body["errors"].is_array(),
+        "introspection is refused: {body}"
+    );
+    off.stop().await;
+}

@@ -32,8 +32,16 @@ pub enum LoadOutcome {
 pub async fn load_embedded(
     db: &DatabaseConnection,
 ) -> AppResult<Vec<(String, String, LoadOutcome)>> {
+    load(db, EMBEDDED_CATALOGS).await
+}
+
+/// Loads catalog files given as `(name, JSON text)`; the same rules as the embedded catalogs.
+pub async fn load(
+    db: &DatabaseConnection,
+    files: &[(&str, &str)],
+) -> AppResult<Vec<(String, String, LoadOutcome)>> {
     let mut report = Vec::new();
-    for (name, raw) in EMBEDDED_CATALOGS {
+    for (name, raw) in files {
         let file: CatalogFile = serde_json::from_str(raw)
             .map_err(|err| AppError::internal(anyhow::anyhow!("embedded catalog {name}: {err}")))?;
         validate(&file).map_err(|msg| AppError::internal(anyhow::anyhow!("{name}: {msg}")))?;
