@@ -3,11 +3,13 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261129_000001_catalogs;
 mod m20261129_000002_api_keys;
 mod m20261129_000003_controls;
 mod m20261129_000004_audit_log;
-mod m20261129_000005_ai_management;
+mod m20261129_000005_inventory_governance;
+mod m20261129_000006_policies_artifacts;
 
 /// Runs every migration in order; `accord migrate` and `accord serve` both call it.
 pub struct Migrator;
@@ -20,7 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_api_keys::Migration),
             Box::new(m20261129_000003_controls::Migration),
             Box::new(m20261129_000004_audit_log::Migration),
-            Box::new(m20261129_000005_ai_management::Migration),
+            Box::new(m20261129_000005_inventory_governance::Migration),
+            Box::new(m20261129_000006_policies_artifacts::Migration),
         ]
     }
 }

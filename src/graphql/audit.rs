@@ -2,16 +2,15 @@
 
 use async_graphql::{Context, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::audit_log;
 
 use crate::domain::Services;
-use crate::domain::audit::query::{self, AuditFilter};
+use crate::domain::audit::query::{self, AuditEntry as Entry, AuditFilter};
 use crate::domain::viewer::Role;
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::{RoleGuard, viewer};
 
 /// One audit entry.
-pub struct AuditEntry(audit_log::Model);
+pub struct AuditEntry(Entry);
 
 fn parse(text: &Option<String>) -> Option<Json<serde_json::Value>> {
     text.as_deref()

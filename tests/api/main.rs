@@ -30,6 +30,7 @@ macro_rules! backend_tests {
 }
 
 mod access;
+mod approvals;
 mod audit;
 mod auth;
 mod catalog;

@@ -8,6 +8,38 @@ use crate::domain::Services;
 use crate::domain::viewer::{Role, Viewer};
 use crate::error::{AppError, AppResult};
 
+/// One audit entry as the API shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub at: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl From<audit_log::Model> for AuditEntry {
+    fn from(m: audit_log::Model) -> Self {
+        AuditEntry {
+            seq: m.seq,
+            actor: m.actor,
+            action: m.action,
+            entity: m.entity,
+            entity_id: m.entity_id,
+            before: m.before,
+            after: m.after,
+            at: m.at,
+            prev_hash: m.prev_hash,
+            hash: m.hash,
+        }
+    }
+}
+
 /// Filters for [`entries`]; all optional.
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
@@ -26,7 +58,7 @@ pub async fn entries(
     services: &Services,
     viewer: &Viewer,
     filter: &AuditFilter,
-) -> AppResult<Vec<audit_log::Model>> {
+) -> AppResult<Vec<AuditEntry>> {
     viewer.require_any(&[Role::Admin, Role::Auditor])?;
     if filter.limit == 0 || filter.limit > 1000 {
         return Err(AppError::validation("first must be between 1 and 1000"));
@@ -52,7 +84,12 @@ pub async fn entries(
     if let Some(after) = filter.after_seq {
         query = query.filter(audit_log::Column::Seq.gt(after));
     }
-    Ok(query.all(&services.db).await?)
+    Ok(query
+        .all(&services.db)
+        .await?
+        .into_iter()
+        .map(AuditEntry::from)
+        .collect())
 }
 
 /// Verifies the viewer's organization's chain (admins).

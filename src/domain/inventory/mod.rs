@@ -3,20 +3,28 @@
 //! becomes `deployed` only with an approved deployment approval; an AI system in the `operate`
 //! stage changes only with an approved system-change approval.
 
+mod models;
+mod scope;
+
+pub use models::{
+    ModelVersion, ModelVersionInput, add_model_version, model_versions, set_model_status,
+};
+pub use scope::{Scope, ScopeExclusion, scope, set_scope};
+
+use crate::domain::approvals;
 use chrono::{DateTime, Utc};
-use entity::{ai_system, model_version, scope_statement};
+use entity::ai_system;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
 };
 use serde::Serialize;
 
-use super::Services;
-use super::approvals;
-use super::audit::{self, snapshot};
-use super::validate;
-use super::viewer::{READERS, Viewer, WRITERS};
 use crate::db::begin_write;
+use crate::domain::Services;
+use crate::domain::audit::{self, snapshot};
+use crate::domain::validate;
+use crate::domain::viewer::{READERS, Viewer, WRITERS};
 use crate::error::{AppError, AppResult};
 
 pub const STAGES: &[&str] = &[
@@ -116,7 +124,7 @@ pub struct InventoryQuery {
     pub descending: bool,
 }
 
-async fn find<C: ConnectionTrait>(
+pub(super) async fn find<C: ConnectionTrait>(
     db: &C,
     organization_id: i32,
     id: i32,
@@ -288,281 +296,4 @@ pub async fn list(
         systems.reverse();
     }
     Ok(systems)
-}
-
-/// A model version with its model card.
-#[derive(Debug, Clone, Serialize)]
-pub struct ModelVersion {
-    pub id: i32,
-    pub ai_system_id: i32,
-    pub version: String,
-    pub status: String,
-    pub intended_use: String,
-    pub limitations: String,
-    pub training_data: Vec<String>,
-    pub evaluation_results: serde_json::Value,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl TryFrom<model_version::Model> for ModelVersion {
-    type Error = AppError;
-    fn try_from(m: model_version::Model) -> AppResult<Self> {
-        Ok(ModelVersion {
-            training_data: serde_json::from_str(&m.training_data).map_err(AppError::internal)?,
-            evaluation_results: serde_json::from_str(&m.evaluation_results)
-                .map_err(AppError::internal)?,
-            id: m.id,
-            ai_system_id: m.ai_system_id,
-            version: m.version,
-            status: m.status,
-            intended_use: m.intended_use,
-            limitations: m.limitations,
-            created_at: m.created_at,
-            updated_at: m.updated_at,
-        })
-    }
-}
-
-/// Model-card fields of a new model version.
-#[derive(Debug, Clone)]
-pub struct ModelVersionInput {
-    pub version: String,
-    pub intended_use: String,
-    pub limitations: String,
-    pub training_data: Vec<String>,
-    pub evaluation_results: serde_json::Value,
-}
-
-/// Registers a model version (status `development`).
-pub async fn add_model_version(
-    services: &Services,
-    viewer: &Viewer,
-    ai_system_id: i32,
-    input: ModelVersionInput,
-) -> AppResult<ModelVersion> {
-    viewer.require_any(WRITERS)?;
-    let organization_id = viewer.organization_id()?;
-    let version = validate::text("version", &input.version, 64)?;
-    let intended_use = validate::text("intendedUse", &input.intended_use, 4000)?;
-    let txn = begin_write(&services.db).await?;
-    find(&txn, organization_id, ai_system_id).await?;
-    let exists = model_version::Entity::find()
-        .filter(model_version::Column::AiSystemId.eq(ai_system_id))
-        .filter(model_version::Column::Version.eq(version.as_str()))
-        .one(&txn)
-        .await?;
-    if exists.is_some() {
-        return Err(AppError::Conflict(format!(
-            "version {version} already exists for this AI system"
-        )));
-    }
-    let now = Utc::now();
-    let created: ModelVersion =
-        model_version::ActiveModel {
-            organization_id: Set(organization_id),
-            ai_system_id: Set(ai_system_id),
-            version: Set(version),
-            status: Set("development".into()),
-            intended_use: Set(intended_use),
-            limitations: Set(input.limitations.trim().to_string()),
-            training_data: Set(
-                serde_json::to_string(&input.training_data).map_err(AppError::internal)?
-            ),
-            evaluation_results: Set(input.evaluation_results.to_string()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?
-        .try_into()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "model_version",
-        created.id,
-        None,
-        Some(snapshot(&created)?),
-    )
-    .await?;
-    audit::commit(services, txn, organization_id).await?;
-    Ok(created)
-}
-
-/// Moves a model version to a status. `deployed` needs an approved deployment approval of this
-/// version; without one the move is refused and nothing changes.
-pub async fn set_model_status(
-    services: &Services,
-    viewer: &Viewer,
-    id: i32,
-    status: &str,
-) -> AppResult<ModelVersion> {
-    viewer.require_any(WRITERS)?;
-    let organization_id = viewer.organization_id()?;
-    let status = validate::one_of("status", status, MODEL_STATUSES)?;
-    let txn = begin_write(&services.db).await?;
-    let current = model_version::Entity::find_by_id(id)
-        .filter(model_version::Column::OrganizationId.eq(organization_id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("model version {id}")))?;
-    if status == "deployed"
-        && !approvals::is_approved(&txn, organization_id, "deployment", id).await?
-    {
-        return Err(AppError::Conflict(
-            "deploying a model version needs an approved deployment approval".into(),
-        ));
-    }
-    let before: ModelVersion = current.clone().try_into()?;
-    let mut active: model_version::ActiveModel = current.into();
-    active.status = Set(status.to_string());
-    active.updated_at = Set(Utc::now());
-    let updated: ModelVersion = active.update(&txn).await?.try_into()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "set_status",
-        "model_version",
-        id,
-        Some(snapshot(&before)?),
-        Some(snapshot(&updated)?),
-    )
-    .await?;
-    audit::commit(services, txn, organization_id).await?;
-    Ok(updated)
-}
-
-/// Model versions of an AI system, newest first.
-pub async fn model_versions(
-    services: &Services,
-    viewer: &Viewer,
-    ai_system_id: i32,
-) -> AppResult<Vec<ModelVersion>> {
-    viewer.require_any(READERS)?;
-    let organization_id = viewer.organization_id()?;
-    find(&services.db, organization_id, ai_system_id).await?;
-    model_version::Entity::find()
-        .filter(model_version::Column::OrganizationId.eq(organization_id))
-        .filter(model_version::Column::AiSystemId.eq(ai_system_id))
-        .order_by_desc(model_version::Column::Id)
-        .all(&services.db)
-        .await?
-        .into_iter()
-        .map(ModelVersion::try_from)
-        .collect()
-}
-
-/// An exclusion from scope with its reason.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct ScopeExclusion {
-    pub subject: String,
-    pub reason: String,
-}
-
-/// The organization's scope statement.
-#[derive(Debug, Clone, Serialize)]
-pub struct Scope {
-    pub statement: String,
-    pub teams: Vec<String>,
-    pub processes: Vec<String>,
-    pub exclusions: Vec<ScopeExclusion>,
-    pub updated_by: String,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// The scope statement, if one was written.
-pub async fn scope(services: &Services, viewer: &Viewer) -> AppResult<Option<Scope>> {
-    viewer.require_any(READERS)?;
-    let Some(row) = scope_statement::Entity::find_by_id(viewer.organization_id()?)
-        .one(&services.db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(Some(Scope {
-        statement: row.statement,
-        teams: serde_json::from_str(&row.teams).map_err(AppError::internal)?,
-        processes: serde_json::from_str(&row.processes).map_err(AppError::internal)?,
-        exclusions: serde_json::from_str(&row.exclusions).map_err(AppError::internal)?,
-        updated_by: row.updated_by,
-        updated_at: row.updated_at,
-    }))
-}
-
-/// Writes the scope statement; every exclusion needs a reason.
-pub async fn set_scope(
-    services: &Services,
-    viewer: &Viewer,
-    statement: &str,
-    teams: Vec<String>,
-    processes: Vec<String>,
-    exclusions: Vec<ScopeExclusion>,
-) -> AppResult<Scope> {
-    viewer.require_any(WRITERS)?;
-    let organization_id = viewer.organization_id()?;
-    let statement = validate::text("statement", statement, 20_000)?;
-    for exclusion in &exclusions {
-        validate::text("exclusion subject", &exclusion.subject, 300)?;
-        validate::justification(
-            &format!("reason for excluding '{}'", exclusion.subject),
-            Some(&exclusion.reason),
-        )?;
-    }
-    let txn = begin_write(&services.db).await?;
-    let current = scope_statement::Entity::find_by_id(organization_id)
-        .one(&txn)
-        .await?;
-    let before = current
-        .as_ref()
-        .map(|row| serde_json::json!({ "statement": row.statement, "exclusions": row.exclusions }));
-    let scope = Scope {
-        statement,
-        teams,
-        processes,
-        exclusions,
-        updated_by: viewer.describe(),
-        updated_at: Utc::now(),
-    };
-    // The row's key is the organization id, so insert and update are told apart here, not by
-    // `save` (which treats a set key as an update).
-    let exists = current.is_some();
-    let mut active: scope_statement::ActiveModel = match current {
-        Some(row) => row.into(),
-        None => scope_statement::ActiveModel {
-            organization_id: Set(organization_id),
-            ..Default::default()
-        },
-    };
-    active.statement = Set(scope.statement.clone());
-    active.teams = Set(json_text(&scope.teams)?);
-    active.processes = Set(json_text(&scope.processes)?);
-    active.exclusions = Set(json_text(&scope.exclusions)?);
-    active.updated_by = Set(scope.updated_by.clone());
-    active.updated_at = Set(scope.updated_at);
-    if exists {
-        active.update(&txn).await?;
-    } else {
-        active.insert(&txn).await?;
-    }
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "update",
-        "scope_statement",
-        organization_id,
-        before,
-        Some(snapshot(&scope)?),
-    )
-    .await?;
-    audit::commit(services, txn, organization_id).await?;
-    Ok(scope)
-}
-
-fn json_text<T: Serialize>(value: &T) -> AppResult<String> {
-    serde_json::to_string(value).map_err(AppError::internal)
 }

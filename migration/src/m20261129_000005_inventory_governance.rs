@@ -1,16 +1,12 @@
-//! AI management records: inventory and scope, model versions, RACI, governance bodies and
-//! escalation routes, versioned policies, approval requests and decisions, documentation artefacts.
+//! AI management records, part 1: inventory and scope, model versions, RACI, governance bodies
+//! and escalation routes.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::helpers::{fk, org_fk, unique};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Organization {
-    Table,
-    Id,
-}
 
 #[derive(DeriveIden)]
 enum AiSystem {
@@ -103,106 +99,6 @@ enum EscalationRoute {
     Recipients,
 }
 
-#[derive(DeriveIden)]
-enum Policy {
-    Table,
-    Id,
-    OrganizationId,
-    Family,
-    Kind,
-    Title,
-    Version,
-    Content,
-    Status,
-    BodyId,
-    Quorum,
-    ReviewDue,
-    ApprovedAt,
-    CreatedBy,
-    CreatedAt,
-    UpdatedAt,
-}
-
-#[derive(DeriveIden)]
-enum ApprovalRequest {
-    Table,
-    Id,
-    OrganizationId,
-    SubjectType,
-    SubjectId,
-    BodyId,
-    Quorum,
-    Status,
-    Summary,
-    RequestedBy,
-    RequestedAt,
-    DecidedAt,
-    ConsumedAt,
-}
-
-#[derive(DeriveIden)]
-enum ApprovalDecision {
-    Table,
-    Id,
-    OrganizationId,
-    RequestId,
-    Approver,
-    Decision,
-    Comment,
-    DecidedAt,
-}
-
-#[derive(DeriveIden)]
-enum Artifact {
-    Table,
-    Id,
-    OrganizationId,
-    Kind,
-    Title,
-    Version,
-    AiSystemId,
-    ModelVersionId,
-    ControlId,
-    Sha256,
-    Size,
-    MediaType,
-    Uri,
-    Content,
-    AddedBy,
-    AddedAt,
-}
-
-fn org_fk(name: &str, table: impl IntoIden, column: impl IntoIden) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(table, column)
-        .to(Organization::Table, Organization::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
-fn fk(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(on_delete)
-        .to_owned()
-}
-
-fn unique(name: &str, table: impl IntoIden, columns: Vec<DynIden>) -> IndexCreateStatement {
-    let mut index = Index::create().name(name).table(table).unique().to_owned();
-    for column in columns {
-        index.col(column);
-    }
-    index
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -241,7 +137,6 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-
         manager
             .create_table(
                 Table::create()
@@ -282,7 +177,6 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-
         manager
             .create_table(
                 Table::create()
@@ -303,7 +197,6 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-
         manager
             .create_table(
                 Table::create()
@@ -350,7 +243,6 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-
         manager
             .create_table(
                 Table::create()
@@ -448,170 +340,11 @@ impl MigrationTrait for Migration {
                     EscalationRoute::Severity.into_iden(),
                 ],
             ))
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table(Policy::Table)
-                    .if_not_exists()
-                    .col(pk_auto(Policy::Id))
-                    .col(integer(Policy::OrganizationId))
-                    .col(string(Policy::Family))
-                    .col(string(Policy::Kind))
-                    .col(string(Policy::Title))
-                    .col(integer(Policy::Version))
-                    .col(text(Policy::Content))
-                    .col(string(Policy::Status))
-                    .col(integer_null(Policy::BodyId))
-                    .col(integer(Policy::Quorum))
-                    .col(string(Policy::ReviewDue))
-                    .col(timestamp_with_time_zone_null(Policy::ApprovedAt))
-                    .col(string(Policy::CreatedBy))
-                    .col(timestamp_with_time_zone(Policy::CreatedAt))
-                    .col(timestamp_with_time_zone(Policy::UpdatedAt))
-                    .foreign_key(&mut org_fk(
-                        "fk_policy_org",
-                        Policy::Table,
-                        Policy::OrganizationId,
-                    ))
-                    .foreign_key(&mut fk(
-                        "fk_policy_body",
-                        (Policy::Table, Policy::BodyId),
-                        (GovernanceBody::Table, GovernanceBody::Id),
-                        ForeignKeyAction::Restrict,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(unique(
-                "ux_policy_version",
-                Policy::Table,
-                vec![
-                    Policy::OrganizationId.into_iden(),
-                    Policy::Family.into_iden(),
-                    Policy::Version.into_iden(),
-                ],
-            ))
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table(ApprovalRequest::Table)
-                    .if_not_exists()
-                    .col(pk_auto(ApprovalRequest::Id))
-                    .col(integer(ApprovalRequest::OrganizationId))
-                    .col(string(ApprovalRequest::SubjectType))
-                    .col(integer(ApprovalRequest::SubjectId))
-                    .col(integer(ApprovalRequest::BodyId))
-                    .col(integer(ApprovalRequest::Quorum))
-                    .col(string(ApprovalRequest::Status))
-                    .col(text(ApprovalRequest::Summary))
-                    .col(string(ApprovalRequest::RequestedBy))
-                    .col(timestamp_with_time_zone(ApprovalRequest::RequestedAt))
-                    .col(timestamp_with_time_zone_null(ApprovalRequest::DecidedAt))
-                    .col(timestamp_with_time_zone_null(ApprovalRequest::ConsumedAt))
-                    .foreign_key(&mut org_fk(
-                        "fk_request_org",
-                        ApprovalRequest::Table,
-                        ApprovalRequest::OrganizationId,
-                    ))
-                    .foreign_key(&mut fk(
-                        "fk_request_body",
-                        (ApprovalRequest::Table, ApprovalRequest::BodyId),
-                        (GovernanceBody::Table, GovernanceBody::Id),
-                        ForeignKeyAction::Restrict,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(ApprovalDecision::Table)
-                    .if_not_exists()
-                    .col(pk_auto(ApprovalDecision::Id))
-                    .col(integer(ApprovalDecision::OrganizationId))
-                    .col(integer(ApprovalDecision::RequestId))
-                    .col(string(ApprovalDecision::Approver))
-                    .col(string(ApprovalDecision::Decision))
-                    .col(text(ApprovalDecision::Comment))
-                    .col(timestamp_with_time_zone(ApprovalDecision::DecidedAt))
-                    .foreign_key(&mut org_fk(
-                        "fk_decision_org",
-                        ApprovalDecision::Table,
-                        ApprovalDecision::OrganizationId,
-                    ))
-                    .foreign_key(&mut fk(
-                        "fk_decision_request",
-                        (ApprovalDecision::Table, ApprovalDecision::RequestId),
-                        (ApprovalRequest::Table, ApprovalRequest::Id),
-                        ForeignKeyAction::Cascade,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(unique(
-                "ux_decision_approver",
-                ApprovalDecision::Table,
-                vec![
-                    ApprovalDecision::RequestId.into_iden(),
-                    ApprovalDecision::Approver.into_iden(),
-                ],
-            ))
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table(Artifact::Table)
-                    .if_not_exists()
-                    .col(pk_auto(Artifact::Id))
-                    .col(integer(Artifact::OrganizationId))
-                    .col(string(Artifact::Kind))
-                    .col(string(Artifact::Title))
-                    .col(integer(Artifact::Version))
-                    .col(integer_null(Artifact::AiSystemId))
-                    .col(integer_null(Artifact::ModelVersionId))
-                    .col(integer_null(Artifact::ControlId))
-                    .col(string(Artifact::Sha256))
-                    .col(big_integer(Artifact::Size))
-                    .col(string_null(Artifact::MediaType))
-                    .col(text_null(Artifact::Uri))
-                    .col(blob_null(Artifact::Content))
-                    .col(string(Artifact::AddedBy))
-                    .col(timestamp_with_time_zone(Artifact::AddedAt))
-                    .foreign_key(&mut org_fk(
-                        "fk_artifact_org",
-                        Artifact::Table,
-                        Artifact::OrganizationId,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(unique(
-                "ux_artifact_version",
-                Artifact::Table,
-                vec![
-                    Artifact::OrganizationId.into_iden(),
-                    Artifact::Kind.into_iden(),
-                    Artifact::Title.into_iden(),
-                    Artifact::Version.into_iden(),
-                ],
-            ))
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
-            Artifact::Table.into_iden(),
-            ApprovalDecision::Table.into_iden(),
-            ApprovalRequest::Table.into_iden(),
-            Policy::Table.into_iden(),
             EscalationRoute::Table.into_iden(),
             BodyMember::Table.into_iden(),
             GovernanceBody::Table.into_iden(),
