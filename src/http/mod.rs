@@ -37,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/graphql", web::post().to(graphql::post))
         .route("/graphql", web::get().to(graphql::get))
         .route("/graphiql", web::get().to(graphiql::page))
+        .route("/graphiql.js", web::get().to(graphiql::script))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route(

@@ -39,6 +39,23 @@ async fn health_and_readiness_answer(backend: Backend) {
         .await
         .expect("sent");
     assert_eq!(graphiql.status(), 200);
+    // The page gets its own policy (its CDN assets, calls to this server), not the API's 'none'.
+    let policy = graphiql.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .to_string();
+    assert!(
+        policy.contains("script-src 'self' https://cdn.jsdelivr.net"),
+        "{policy}"
+    );
+    assert!(!policy.contains("unsafe-eval"));
+    let script = app
+        .client
+        .get(app.url("/graphiql.js"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(script.status(), 200);
     app.stop().await;
 }
 
