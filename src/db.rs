@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
@@ -44,9 +44,23 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .map_err(|err| anyhow::anyhow!("cannot open database {}: {err}", redact(&url)))
 }
 
-/// Applies every pending migration.
+/// Key of the PostgreSQL advisory lock that serializes migrations across instances.
+const MIGRATION_LOCK_KEY: i64 = 0x4143_434f_5244; // "ACCORD"
+
+/// Applies every pending migration. On PostgreSQL several instances may start at once: they
+/// migrate one at a time under a transaction-scoped advisory lock, and the later ones find
+/// nothing left to do.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!(
+        "SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"
+    ))
+    .await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
 }
 
 /// True when every migration this binary knows has been applied.

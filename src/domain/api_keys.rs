@@ -155,6 +155,22 @@ pub async fn authenticate(services: &Services, key: &str) -> AppResult<Option<Pr
     let Some((record, Some(org))) = found else {
         return Ok(None);
     };
+    // Usage time is telemetry for key hygiene, not a change of the record: it is kept to the
+    // minute (one write per key per minute at most) and not audited.
+    let now = Utc::now();
+    if record
+        .last_used_at
+        .is_none_or(|at| now - at > chrono::Duration::minutes(1))
+    {
+        api_key::Entity::update_many()
+            .col_expr(
+                api_key::Column::LastUsedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(api_key::Column::Id.eq(record.id))
+            .exec(&services.db)
+            .await?;
+    }
     Ok(Some(Principal {
         subject: format!("api-key:{}", record.id),
         organization_id: org.id,

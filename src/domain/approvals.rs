@@ -402,9 +402,39 @@ pub async fn list(
     if let Some(status) = status {
         query = query.filter(approval_request::Column::Status.eq(status));
     }
-    let mut out = Vec::new();
-    for request in query.all(&services.db).await? {
-        out.push(load(&services.db, request).await?);
+    let requests = query.all(&services.db).await?;
+    // One query for every listed request's decisions, not one per request.
+    let ids: Vec<i32> = requests.iter().map(|r| r.id).collect();
+    let mut decisions: std::collections::HashMap<i32, Vec<Decision>> =
+        std::collections::HashMap::new();
+    for d in approval_decision::Entity::find()
+        .filter(approval_decision::Column::RequestId.is_in(ids))
+        .order_by_asc(approval_decision::Column::Id)
+        .all(&services.db)
+        .await?
+    {
+        decisions.entry(d.request_id).or_default().push(Decision {
+            approver: d.approver,
+            decision: d.decision,
+            comment: d.comment,
+            decided_at: d.decided_at,
+        });
     }
-    Ok(out)
+    Ok(requests
+        .into_iter()
+        .map(|r| ApprovalRequest {
+            decisions: decisions.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            subject_type: r.subject_type,
+            subject_id: r.subject_id,
+            body_id: r.body_id,
+            quorum: r.quorum,
+            status: r.status,
+            summary: r.summary,
+            requested_by: r.requested_by,
+            requested_at: r.requested_at,
+            decided_at: r.decided_at,
+            consumed_at: r.consumed_at,
+        })
+        .collect())
 }

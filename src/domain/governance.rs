@@ -196,11 +196,33 @@ pub async fn bodies(services: &Services, viewer: &Viewer) -> AppResult<Vec<Body>
         .order_by_asc(governance_body::Column::Name)
         .all(&services.db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(with_members(&services.db, row).await?);
+    // One query for every body's members, not one per body.
+    let ids: Vec<i32> = rows.iter().map(|b| b.id).collect();
+    let mut members: std::collections::HashMap<i32, Vec<Member>> = std::collections::HashMap::new();
+    for m in body_member::Entity::find()
+        .filter(body_member::Column::BodyId.is_in(ids))
+        .order_by_asc(body_member::Column::Id)
+        .all(&services.db)
+        .await?
+    {
+        members.entry(m.body_id).or_default().push(Member {
+            id: m.id,
+            person: m.person,
+            role: m.role,
+            can_approve: m.can_approve,
+        });
     }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|b| Body {
+            members: members.remove(&b.id).unwrap_or_default(),
+            id: b.id,
+            name: b.name,
+            kind: b.kind,
+            mandate: b.mandate,
+            created_at: b.created_at,
+        })
+        .collect())
 }
 
 fn valid_recipient(address: &str) -> bool {

@@ -163,6 +163,14 @@ async fn api_keys_are_shown_once_scoped_and_revocable(backend: Backend) {
         "an integrator key cannot mint keys"
     );
 
+    let (_, used) = app
+        .graphql_as(&admin, "{ apiKeys { lastUsedAt } }", json!({}))
+        .await;
+    assert!(
+        used["data"]["apiKeys"][0]["lastUsedAt"].is_string(),
+        "use of the key is recorded"
+    );
+
     let (_, revoked) = app
         .graphql_as(&admin, REVOKE_KEY, json!({ "id": id }))
         .await;

@@ -88,3 +88,42 @@ async fn sqlite_connections_use_wal_full_sync_and_foreign_keys() {
     assert_eq!(pragma(&connection, "foreign_keys").await, "1");
     connection.close().await.expect("close");
 }
+
+/// Several instances starting at once on one empty PostgreSQL database all come up: migrations
+/// run one at a time under an advisory lock and the catalogs load once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_starting_together_share_one_postgres() {
+    if !crate::helpers::postgres_configured() {
+        return;
+    }
+    let (url, name) = crate::helpers::create_postgres_database().await;
+    let starts: Vec<_> = (0..3)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                let dir = tempfile::tempdir().expect("dir");
+                let config = Config {
+                    data_dir: dir.path().to_path_buf(),
+                    database_url: Some(url),
+                    ..Config::default()
+                };
+                let services = accord::server::prepare(&config).await?;
+                let count = services.catalog.frameworks().len();
+                services.db.close().await.ok();
+                anyhow::Ok(count)
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for start in starts {
+        outcomes.push(start.await.expect("joined").map_err(|e| e.to_string()));
+    }
+    crate::helpers::drop_postgres_database(&name).await;
+    for outcome in outcomes {
+        assert_eq!(
+            outcome,
+            Ok(3),
+            "every instance starts with one copy of each catalog"
+        );
+    }
+}

@@ -269,7 +269,7 @@ fn database_url(admin: &str, name: &str) -> String {
     format!("{base}/{name}")
 }
 
-async fn create_postgres_database() -> (String, String) {
+pub async fn create_postgres_database() -> (String, String) {
     let admin = postgres_admin_url().expect("TEST_DATABASE_URL");
     let name = format!("accord_test_{:016x}", rand::random::<u64>());
     let connection = Database::connect(&admin)
@@ -283,7 +283,7 @@ async fn create_postgres_database() -> (String, String) {
     (database_url(&admin, &name), name)
 }
 
-async fn drop_postgres_database(name: &str) {
+pub async fn drop_postgres_database(name: &str) {
     let Some(admin) = postgres_admin_url() else {
         return;
     };
