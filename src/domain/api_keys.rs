@@ -58,10 +58,8 @@ pub async fn create(
 ) -> AppResult<(String, ApiKey)> {
     viewer.require_any(&[Role::Admin])?;
     let organization_id = viewer.organization_id()?;
-    let name = name.trim();
-    if name.is_empty() || name.len() > 100 {
-        return Err(AppError::validation("name must be 1-100 characters"));
-    }
+    let name = super::validate::text("name", name, 100)?;
+    let name = name.as_str();
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let key = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(secret));

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use entity::evidence;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 
 use super::Services;
@@ -89,9 +89,7 @@ pub async fn add(
     input: NewEvidence,
 ) -> AppResult<Evidence> {
     viewer.require_any(WRITERS)?;
-    if input.title.trim().is_empty() || input.title.len() > 300 {
-        return Err(AppError::validation("title must be 1-300 characters"));
-    }
+    super::validate::text("title", &input.title, 300)?;
     let kind = super::validate::one_of("kind", &input.kind, KINDS)?;
     if input
         .valid_until
@@ -167,7 +165,11 @@ pub async fn controls_with_current_evidence<C: ConnectionTrait>(
     organization_id: i32,
     now: DateTime<Utc>,
 ) -> AppResult<HashSet<i32>> {
-    Ok(evidence::Entity::find()
+    // Only the distinct control ids travel, not every evidence row.
+    let ids: Vec<i32> = evidence::Entity::find()
+        .select_only()
+        .column(evidence::Column::ControlId)
+        .distinct()
         .filter(evidence::Column::OrganizationId.eq(organization_id))
         .filter(evidence::Column::CollectedAt.lte(now))
         .filter(
@@ -175,11 +177,10 @@ pub async fn controls_with_current_evidence<C: ConnectionTrait>(
                 .add(evidence::Column::ValidUntil.is_null())
                 .add(evidence::Column::ValidUntil.gt(now)),
         )
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(|e| e.control_id)
-        .collect())
+        .await?;
+    Ok(ids.into_iter().collect())
 }
 
 /// Active, applicable controls of the viewer's organization with no current evidence.

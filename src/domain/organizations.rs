@@ -56,10 +56,8 @@ pub async fn create(
 ) -> AppResult<Organization> {
     viewer.require_any(&[Role::Admin])?;
     validate_slug(slug)?;
-    let name = name.trim();
-    if name.is_empty() || name.len() > 200 {
-        return Err(AppError::validation("name must be 1-200 characters"));
-    }
+    let name = super::validate::text("name", name, 200)?;
+    let name = name.as_str();
     let txn = begin_write(&services.db).await?;
     let exists = organization::Entity::find()
         .filter(organization::Column::Slug.eq(slug))

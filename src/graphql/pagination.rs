@@ -23,11 +23,13 @@ pub struct ListInfo {
 
 pub type OffsetConnection<T> = Connection<String, T, ListInfo>;
 
-fn encode(kind: &str, position: usize) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{kind}:{position}"))
+/// An opaque cursor: `kind:value`, base64url.
+pub fn encode(kind: &str, value: impl std::fmt::Display) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{kind}:{value}"))
 }
 
-fn decode(kind: &str, cursor: &str) -> Result<usize, AppError> {
+/// The value of a cursor of `kind`; anything else is a `VALIDATION` error.
+pub fn decode<T: std::str::FromStr>(kind: &str, cursor: &str) -> Result<T, AppError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
@@ -55,7 +57,7 @@ pub fn paginate<T: OutputType, U>(
     };
     let start = match after {
         None => 0,
-        Some(cursor) => decode(kind, &cursor)? + 1,
+        Some(cursor) => decode::<usize>(kind, &cursor)? + 1,
     };
     let total = items.len();
     let end = (start + first).min(total);

@@ -11,6 +11,12 @@ use crate::config::RateLimitConfig;
 /// Buckets beyond this count trigger a sweep of idle ones, bounding memory.
 const SWEEP_THRESHOLD: usize = 10_000;
 
+/// The buckets and when idle ones were last swept.
+struct Buckets {
+    by_subject: HashMap<String, Bucket>,
+    last_sweep: Instant,
+}
+
 struct Bucket {
     tokens: f64,
     updated: Instant,
@@ -19,14 +25,17 @@ struct Bucket {
 /// The limiter shared by all workers.
 pub struct RateLimiter {
     config: RateLimitConfig,
-    buckets: Mutex<HashMap<String, Bucket>>,
+    buckets: Mutex<Buckets>,
 }
 
 impl RateLimiter {
     pub fn new(config: RateLimitConfig) -> Self {
         RateLimiter {
             config,
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(Buckets {
+                by_subject: HashMap::new(),
+                last_sweep: Instant::now(),
+            }),
         }
     }
 
@@ -44,14 +53,24 @@ impl RateLimiter {
         let now = Instant::now();
         // A poisoned lock only means another worker panicked mid-update; the map is still usable.
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if buckets.len() > SWEEP_THRESHOLD {
+        // Sweeping is O(buckets): at most once a second, so a flood of subjects cannot make
+        // every request pay for it.
+        if buckets.by_subject.len() > SWEEP_THRESHOLD
+            && now.duration_since(buckets.last_sweep) > Duration::from_secs(1)
+        {
+            buckets.last_sweep = now;
             let idle = Duration::from_secs_f64(capacity / rate);
-            buckets.retain(|_, b| now.duration_since(b.updated) < idle);
+            buckets
+                .by_subject
+                .retain(|_, b| now.duration_since(b.updated) < idle);
         }
-        let bucket = buckets.entry(subject.to_string()).or_insert(Bucket {
-            tokens: capacity,
-            updated: now,
-        });
+        let bucket = buckets
+            .by_subject
+            .entry(subject.to_string())
+            .or_insert(Bucket {
+                tokens: capacity,
+                updated: now,
+            });
         let elapsed = now.duration_since(bucket.updated).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * rate).min(capacity);
         bucket.updated = now;

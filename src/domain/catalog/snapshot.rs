@@ -22,6 +22,8 @@ pub struct CatalogSnapshot {
     requirements: Vec<Requirement>,
     by_id: HashMap<i32, usize>,
     by_urn: HashMap<String, usize>,
+    /// `(framework id, lowercase ref)`: refs are matched case-insensitively in one lookup.
+    by_ref: HashMap<(i32, String), usize>,
     children: HashMap<i32, Vec<usize>>,
 }
 
@@ -88,6 +90,9 @@ impl CatalogSnapshot {
             let index = snapshot.requirements.len();
             snapshot.by_id.insert(row.id, index);
             snapshot.by_urn.insert(row.urn.clone(), index);
+            snapshot
+                .by_ref
+                .insert((row.framework_id, row.ref_id.to_lowercase()), index);
             if let Some(parent) = row.parent_id {
                 snapshot.children.entry(parent).or_default().push(index);
             }
@@ -145,10 +150,20 @@ impl CatalogSnapshot {
 
     /// A requirement of a framework by its ref id (e.g. `GV.OC-01`).
     pub fn requirement_by_ref(&self, framework_id: i32, ref_id: &str) -> AppResult<&Requirement> {
-        self.requirements
-            .iter()
-            .find(|r| r.framework_id == framework_id && r.ref_id == ref_id)
+        self.requirement_by_ref_ignoring_case(framework_id, ref_id)
+            .filter(|r| r.ref_id == ref_id)
             .ok_or_else(|| AppError::not_found(format!("requirement '{ref_id}'")))
+    }
+
+    /// A requirement of a framework by its ref id, ignoring case.
+    pub fn requirement_by_ref_ignoring_case(
+        &self,
+        framework_id: i32,
+        ref_id: &str,
+    ) -> Option<&Requirement> {
+        self.by_ref
+            .get(&(framework_id, ref_id.to_lowercase()))
+            .and_then(|&i| self.requirements.get(i))
     }
 
     /// Every row of a framework in document order.

@@ -20,10 +20,10 @@ use sea_orm::{
 
 use super::Services;
 use super::audit::{self, snapshot};
+use super::validate;
 use super::viewer::{CROSSWALK_READERS, Viewer, WRITERS};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
-use types::validate_text;
 
 /// Loads a control of the viewer's organization.
 pub async fn find_model<C: ConnectionTrait>(
@@ -85,9 +85,9 @@ pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Con
 pub async fn create(services: &Services, viewer: &Viewer, input: NewControl) -> AppResult<Control> {
     viewer.require_any(WRITERS)?;
     let organization_id = viewer.organization_id()?;
-    validate_text("code", &input.code, 32)?;
-    validate_text("title", &input.title, 200)?;
-    validate_text("domain", &input.domain, 64)?;
+    validate::text("code", &input.code, 32)?;
+    validate::text("title", &input.title, 200)?;
+    validate::text("domain", &input.domain, 64)?;
     if !(1..=3650).contains(&input.review_frequency_days) {
         return Err(AppError::validation(
             "reviewFrequencyDays must be between 1 and 3650",
@@ -179,7 +179,7 @@ pub async fn update(
         ));
     }
     if let Some(title) = &patch.title {
-        validate_text("title", title, 200)?;
+        validate::text("title", title, 200)?;
     }
     if let Some(days) = patch.review_frequency_days
         && !(1..=3650).contains(&days)

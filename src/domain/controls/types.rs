@@ -190,15 +190,6 @@ pub struct MappingInput {
     pub justification: String,
 }
 
-pub(super) fn validate_text(field: &str, value: &str, max: usize) -> AppResult<()> {
-    if value.trim().is_empty() || value.len() > max {
-        return Err(AppError::validation(format!(
-            "{field} must be 1-{max} characters"
-        )));
-    }
-    Ok(())
-}
-
 pub(super) fn validate_mapping(input: &MappingInput) -> AppResult<()> {
     if input.relationship == Relationship::NotRelated {
         return Err(AppError::validation(
@@ -210,5 +201,5 @@ pub(super) fn validate_mapping(input: &MappingInput) -> AppResult<()> {
     {
         return Err(AppError::validation("strength must be between 0 and 10"));
     }
-    validate_text("justification", &input.justification, 2000)
+    crate::domain::validate::text("justification", &input.justification, 2000).map(drop)
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{RowError, framework_label, path_text, resolve_framework, resolve_requirement};
+use super::{Parsed, RowError, framework_label, path_text, resolve_framework, resolve_requirement};
 use crate::domain::catalog::CatalogSnapshot;
 use crate::domain::crosswalk::Answer;
 use crate::domain::crosswalk::direct::NewDirectMapping;
@@ -67,14 +67,6 @@ pub fn write(catalog: &CatalogSnapshot, answers: &[Answer]) -> AppResult<String>
         .into_inner()
         .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
     String::from_utf8(bytes).map_err(AppError::internal)
-}
-
-/// Parsed rows of an import, before anything is written.
-#[derive(Debug, Default)]
-pub struct Parsed {
-    pub rows: Vec<NewDirectMapping>,
-    /// Inferred rows are derived data: they are not imported as mappings.
-    pub skipped_inferred: usize,
 }
 
 /// Parses and validates every row; returns all row errors when any row is bad.

@@ -10,6 +10,14 @@ pub mod oscal;
 use crate::domain::catalog::{CatalogSnapshot, Framework, Requirement};
 use crate::domain::crosswalk::PathStep;
 
+/// Parsed rows of an import (CSV or OSCAL), before anything is written.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub rows: Vec<crate::domain::crosswalk::direct::NewDirectMapping>,
+    /// Inferred rows are derived data: they are not imported as mappings.
+    pub skipped_inferred: usize,
+}
+
 /// A rejected input row: where it is (CSV line or JSON pointer) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
@@ -55,11 +63,23 @@ pub fn resolve_requirement<'a>(
             .ok()
             .filter(|r| r.framework_id == framework.id);
     }
-    let wanted = reference.to_lowercase();
-    catalog
-        .requirements_of(framework.id)
-        .into_iter()
-        .find(|r| r.ref_id.to_lowercase() == wanted || oscal_id(&r.ref_id) == wanted)
+    // Index lookups first: the ref itself, then the ref an OSCAL id was made from (no `req-`
+    // prefix, hyphens back to spaces); a full scan only for refs those rules cannot reverse.
+    let unprefixed = reference.strip_prefix("req-").unwrap_or(reference);
+    [
+        reference.to_string(),
+        unprefixed.to_string(),
+        unprefixed.replace('-', " "),
+    ]
+    .iter()
+    .find_map(|candidate| catalog.requirement_by_ref_ignoring_case(framework.id, candidate))
+    .or_else(|| {
+        let wanted = reference.to_lowercase();
+        catalog
+            .requirements_of(framework.id)
+            .into_iter()
+            .find(|r| oscal_id(&r.ref_id) == wanted)
+    })
 }
 
 /// A path as text: `urn:...:GOVERN%201.1 > control:GOV-04 > urn:...:5.2`.

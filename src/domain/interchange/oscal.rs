@@ -273,9 +273,9 @@ pub fn parse_mapping_collection(
     default_from: Option<&Framework>,
     default_to: Option<&Framework>,
     provenance: &str,
-) -> Result<super::csv_format::Parsed, Vec<RowError>> {
+) -> Result<super::Parsed, Vec<RowError>> {
     let mut errors = Vec::new();
-    let mut parsed = super::csv_format::Parsed::default();
+    let mut parsed = super::Parsed::default();
     let at = |location: String, reason: String| RowError { location, reason };
     let Some(collection) = document.get("mapping-collection") else {
         return Err(vec![at(

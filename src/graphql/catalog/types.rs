@@ -4,12 +4,12 @@ use async_graphql::{
     Context, ID, Object, Result, SimpleObject,
     connection::{Connection, Edge},
 };
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::domain::Services;
 use crate::domain::catalog::{Framework, Requirement, RequirementFilter, RequirementPage};
 use crate::error::AppError;
 use crate::graphql::errors::GqlResultExt;
+use crate::graphql::pagination;
 
 /// The extra fields on a requirement connection.
 #[derive(SimpleObject)]
@@ -20,20 +20,15 @@ pub struct RequirementConnectionFields {
 
 pub type RequirementConnection = Connection<String, RequirementNode, RequirementConnectionFields>;
 
-const CURSOR_PREFIX: &str = "requirement:";
+/// Requirement cursors carry the id the next page starts after (keyset, not offset).
+const CURSOR_KIND: &str = "requirement";
 
 fn encode_cursor(id: i32) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{id}"))
+    pagination::encode(CURSOR_KIND, id)
 }
 
-/// Decodes an opaque cursor back to the requirement id it points after.
-pub fn decode_cursor(cursor: &str) -> Result<i32, AppError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix(CURSOR_PREFIX)?.parse().ok())
-        .ok_or_else(|| AppError::validation("malformed cursor"))
+fn decode_cursor(cursor: &str) -> Result<i32, AppError> {
+    pagination::decode(CURSOR_KIND, cursor)
 }
 
 /// Builds a connection page (shared by `requirements` on the root and on a framework).
