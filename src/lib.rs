@@ -7,11 +7,14 @@
 //! - [`http`]: actix-web routes: GraphQL endpoint, GraphiQL, health and readiness.
 //! - [`graphql`]: async-graphql schema; wraps domain types, maps domain errors to `extensions.code`.
 //! - [`domain`]: use cases and rules; knows neither actix nor async-graphql.
+//! - [`analytics`]: polars aggregations for reports (pure functions over rows).
+//! - [`reports`]: renders report data with the templates of `reports/`.
 //! - [`auth`]: bearer JWT verification and API keys, producing the domain's `Viewer`.
 //! - [`db`]: connecting to SQLite or PostgreSQL with the settings each needs, and migrations.
 //! - [`config`]: defaults < `accord.toml` < `ACCORD_*` environment variables.
 //! - [`error`]: the one error type of the domain, with stable codes.
 
+pub mod analytics;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -20,5 +23,6 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod reports;
 pub mod secrets;
 pub mod server;

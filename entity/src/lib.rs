@@ -22,4 +22,6 @@ pub mod raci_assignment;
 pub mod requirement;
 pub mod requirement_applicability;
 pub mod requirement_mapping;
+pub mod risk;
+pub mod risk_control;
 pub mod scope_statement;

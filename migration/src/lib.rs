@@ -10,6 +10,7 @@ mod m20261129_000003_controls;
 mod m20261129_000004_audit_log;
 mod m20261129_000005_inventory_governance;
 mod m20261129_000006_policies_artifacts;
+mod m20261129_000007_risks;
 
 /// Runs every migration in order; `accord migrate` and `accord serve` both call it.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_audit_log::Migration),
             Box::new(m20261129_000005_inventory_governance::Migration),
             Box::new(m20261129_000006_policies_artifacts::Migration),
+            Box::new(m20261129_000007_risks::Migration),
         ]
     }
 }

@@ -25,12 +25,13 @@ pub async fn seed(
     eprintln!("seeding organization {org}...");
     let seeded = demo::seed(&services, org, &name, size).await?;
     println!(
-        "seeded {org}: {} AI systems, {} model versions, {} approved policies, {} evidenced controls, {} artefacts",
+        "seeded {org}: {} AI systems, {} model versions, {} approved policies, {} evidenced controls, {} artefacts, {} risks",
         seeded.ai_systems,
         seeded.model_versions,
         seeded.policies,
         seeded.evidence,
-        seeded.artifacts
+        seeded.artifacts,
+        seeded.risks
     );
     Ok(())
 }

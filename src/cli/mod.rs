@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod crosswalk;
 mod demo;
+mod report;
 mod serve;
 mod token;
 
@@ -74,6 +75,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Reports (governance board).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Demo data.
     Demo {
         #[command(subcommand)]
@@ -137,6 +143,31 @@ enum AuditCommand {
         /// Only this organization (default: all).
         #[arg(long)]
         org: Option<String>,
+        /// Also check against this checkpoint (JSON, e.g. copied from a governance-board report):
+        /// proves no entry up to it was removed even if the checkpoint files were lost.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Build a report of an organization now and write it to a file (or stdout).
+    Build {
+        /// Organization slug.
+        #[arg(long)]
+        org: String,
+        /// governance-board.
+        #[arg(long, default_value = "governance-board")]
+        kind: String,
+        /// html, text or json.
+        #[arg(long, default_value = "html")]
+        format: String,
+        /// Output file (default: stdout).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -371,8 +402,33 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             .await
         }
         Command::Audit {
-            command: AuditCommand::Verify { org, data },
-        } => audit::verify_chains(load_config(config_file, &data)?, org.as_deref()).await,
+            command:
+                AuditCommand::Verify {
+                    org,
+                    checkpoint,
+                    data,
+                },
+        } => {
+            audit::verify_chains(
+                load_config(config_file, &data)?,
+                org.as_deref(),
+                checkpoint.as_deref(),
+            )
+            .await
+        }
+        Command::Report {
+            command:
+                ReportCommand::Build {
+                    org,
+                    kind,
+                    format,
+                    out,
+                    data,
+                },
+        } => {
+            let config = load_config(config_file, &data)?;
+            report::build(config, &org, &kind, &format, out.as_deref()).await
+        }
         Command::Demo {
             command:
                 DemoCommand::Seed {

@@ -20,6 +20,8 @@ pub mod organizations;
 pub mod policies;
 pub mod raci;
 pub mod relationship;
+pub mod reports;
+pub mod risks;
 pub mod validate;
 pub mod viewer;
 

@@ -1,10 +1,10 @@
 //! RACI: people or teams Responsible, Accountable, Consulted or Informed for an AI system, a
-//! control, a policy or a governance body. Exactly one Accountable per subject (enforced here
+//! control, a policy, a risk or a governance body. Exactly one Accountable per subject (enforced here
 //! and by a unique index). "Who is accountable for X" and "what is Y accountable for" are
 //! single queries.
 
 use chrono::{DateTime, Utc};
-use entity::{ai_system, control, governance_body, policy, raci_assignment};
+use entity::{ai_system, control, governance_body, policy, raci_assignment, risk};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder,
@@ -18,7 +18,7 @@ use super::viewer::{READERS, Viewer, WRITERS};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
 
-pub const SUBJECTS: &[&str] = &["ai_system", "control", "policy", "governance_body"];
+pub const SUBJECTS: &[&str] = &["ai_system", "control", "policy", "risk", "governance_body"];
 pub const ROLES: &[&str] = &["responsible", "accountable", "consulted", "informed"];
 pub const PARTY_KINDS: &[&str] = &["person", "team"];
 
@@ -70,6 +70,12 @@ async fn check_subject<C: ConnectionTrait>(
         "policy" => {
             policy::Entity::find_by_id(id)
                 .filter(policy::Column::OrganizationId.eq(organization_id))
+                .count(db)
+                .await?
+        }
+        "risk" => {
+            risk::Entity::find_by_id(id)
+                .filter(risk::Column::OrganizationId.eq(organization_id))
                 .count(db)
                 .await?
         }

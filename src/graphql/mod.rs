@@ -11,6 +11,8 @@ pub mod guards;
 pub mod limits;
 mod pagination;
 mod records;
+mod reports;
+mod risks;
 mod util;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -27,6 +29,8 @@ pub struct QueryRoot(
     crosswalk::CrosswalkQuery,
     audit::AuditQuery,
     records::RecordsQuery,
+    risks::RiskQuery,
+    reports::ReportQuery,
 );
 
 /// Every mutation field, merged from the feature folders.
@@ -36,6 +40,7 @@ pub struct MutationRoot(
     controls::ControlMutation,
     crosswalk::CrosswalkMutation,
     records::RecordsMutation,
+    risks::RiskMutation,
 );
 
 /// The schema type served at `/graphql`.

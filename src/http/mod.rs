@@ -9,6 +9,7 @@ mod graphql;
 mod health;
 mod interchange;
 pub mod rate_limit;
+mod reports;
 pub mod response;
 mod security;
 
@@ -56,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/imports/crosswalk",
             web::post().to(interchange::crosswalk_import),
         )
+        .route("/reports/{kind}", web::get().to(reports::download))
         .route("/uploads/artifact", web::post().to(artifacts::upload))
         .route("/artifacts/{id}/content", web::get().to(artifacts::content));
 }

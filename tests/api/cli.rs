@@ -246,8 +246,28 @@ fn demo_seed_fills_an_organization_through_audited_use_cases() {
         .arg(dir.path()));
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.contains("5 AI systems") && stdout.contains("3 approved policies"),
+        stdout.contains("5 AI systems")
+            && stdout.contains("3 approved policies")
+            && stdout.contains("13 risks"),
         "{stdout}"
+    );
+    // The board report of the seeded organization, built by the CLI.
+    let (code, report, stderr) = run(accord()
+        .args([
+            "report",
+            "build",
+            "--org",
+            "acme",
+            "--format",
+            "text",
+            "--data-dir",
+        ])
+        .arg(dir.path()));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(report.contains("\nRISKS\n13 open: "), "{report}");
+    assert!(
+        report.contains("verifies against its signed checkpoint"),
+        "{report}"
     );
     let (code, stdout, stderr) = run(accord()
         .args(["audit", "verify", "--org", "acme", "--data-dir"])

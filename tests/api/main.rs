@@ -43,4 +43,6 @@ mod helpers;
 mod interchange;
 mod limits;
 mod records;
+mod reports;
+mod risks;
 mod schema;

@@ -5,7 +5,7 @@ use entity::audit_log;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::chain::{GENESIS, entry_hash};
-use super::checkpoint::Checkpoints;
+use super::checkpoint::{Checkpoint, Checkpoints};
 use crate::error::AppResult;
 
 /// The outcome of a verification.
@@ -26,18 +26,37 @@ pub struct Problem {
     pub reason: String,
 }
 
-/// Verifies one organization's chain.
+/// Verifies one organization's chain against its latest checkpoint file.
 pub async fn verify(
     db: &DatabaseConnection,
     checkpoints: &Checkpoints,
     organization_id: i32,
 ) -> AppResult<Verification> {
+    let checkpoint = checkpoints.latest(organization_id)?;
+    verify_against(db, checkpoints, organization_id, checkpoint).await
+}
+
+/// Verifies one organization's chain against a given checkpoint (e.g. one printed in a board
+/// report and kept apart from the server), or the chain alone when there is none.
+pub async fn verify_against(
+    db: &DatabaseConnection,
+    checkpoints: &Checkpoints,
+    organization_id: i32,
+    checkpoint: Option<Checkpoint>,
+) -> AppResult<Verification> {
+    if let Some(c) = &checkpoint
+        && c.organization_id != organization_id
+    {
+        return Err(crate::error::AppError::validation(format!(
+            "the checkpoint is of organization {}, not {organization_id}",
+            c.organization_id
+        )));
+    }
     let entries = audit_log::Entity::find()
         .filter(audit_log::Column::OrganizationId.eq(organization_id))
         .order_by_asc(audit_log::Column::Seq)
         .all(db)
         .await?;
-    let checkpoint = checkpoints.latest(organization_id)?;
     let mut report = Verification {
         organization_id,
         entries: entries.len(),

@@ -124,7 +124,7 @@ pub struct InventoryQuery {
     pub descending: bool,
 }
 
-pub(super) async fn find<C: ConnectionTrait>(
+pub(crate) async fn find<C: ConnectionTrait>(
     db: &C,
     organization_id: i32,
     id: i32,

@@ -15,7 +15,7 @@ pub struct RaciQuery;
 
 #[Object]
 impl RaciQuery {
-    /// Every assignment on a subject (ai_system | control | policy | governance_body).
+    /// Every assignment on a subject (ai_system | control | policy | risk | governance_body).
     async fn raci(
         &self,
         ctx: &Context<'_>,

@@ -1,6 +1,8 @@
 //! Deterministic demo data: an organization filled with plausible records of every kind, written
 //! through the same use cases as the API (so the audit log records every one of them).
 
+mod risks;
+
 use chrono::{Duration, Utc};
 use serde_json::json;
 
@@ -26,6 +28,7 @@ pub struct Seeded {
     pub policies: usize,
     pub evidence: usize,
     pub artifacts: usize,
+    pub risks: usize,
 }
 
 const PURPOSES: &[(&str, &str, &str)] = &[
@@ -306,6 +309,9 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
         .await?;
         seeded.evidence += 1;
     }
+
+    let systems = inventory::list(services, &system, &inventory::InventoryQuery::default()).await?;
+    seeded.risks = risks::seed(services, &system, &systems).await?;
 
     inventory::set_scope(
         services,

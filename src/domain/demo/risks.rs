@@ -1,0 +1,92 @@
+//! Demo risks: for each AI system, risks from the threats its kind of system faces, rated,
+//! treated by the threat library's controls, with an accountable owner; one accepted risk carries
+//! its decision record, and one is overdue for review.
+
+use chrono::{Duration, Utc};
+
+use crate::domain::inventory::AiSystem;
+use crate::domain::risks::{self, RiskInput};
+use crate::domain::viewer::Viewer;
+use crate::domain::{Services, raci};
+use crate::error::AppResult;
+
+/// Threats per system, picked by the system's position so the data is deterministic.
+const THREAT_SETS: &[&[&str]] = &[
+    &["bias", "model_drift", "lack_of_transparency"],
+    &["prompt_injection", "hallucination", "privacy_leakage"],
+    &["adversarial_examples", "model_drift", "data_poisoning"],
+    &["misuse", "supply_chain_compromise"],
+    &["model_drift", "privacy_leakage"],
+    &["bias", "lack_of_transparency", "misuse"],
+    &["model_drift", "supply_chain_compromise"],
+    &["prompt_injection", "excessive_agency", "model_theft"],
+];
+
+/// Creates the risks of `systems`; returns how many.
+pub async fn seed(services: &Services, system: &Viewer, systems: &[AiSystem]) -> AppResult<usize> {
+    let mut created = 0;
+    for (i, ai_system) in systems.iter().enumerate() {
+        for (j, threat_key) in THREAT_SETS[i % THREAT_SETS.len()].iter().enumerate() {
+            let threat = risks::threats::find(threat_key)?;
+            let n = i + j;
+            let likelihood = (n % 4 + 2) as i64;
+            let impact = if ai_system.risk_tier == "high" {
+                5
+            } else {
+                (n % 3 + 2) as i64
+            };
+            let accepted = n % 11 == 5;
+            let assessed = n % 3 != 0;
+            let owner = format!("owner{}@example.com", i % 4 + 1);
+            let review_due = if n % 9 == 4 {
+                Utc::now() - Duration::days(20)
+            } else {
+                Utc::now() + Duration::days(90 + (n as i64 % 5) * 30)
+            };
+            let risk = risks::create(
+                services,
+                system,
+                RiskInput {
+                    ai_system_id: Some(ai_system.id),
+                    title: threat.name.clone(),
+                    description: threat.description.clone(),
+                    threat: Some(threat.key.clone()),
+                    category: None,
+                    inherent_likelihood: likelihood,
+                    inherent_impact: impact,
+                    residual_likelihood: assessed.then_some((likelihood - 1).max(1)),
+                    residual_impact: assessed.then_some(impact),
+                    treatment: if accepted { "accept" } else { "mitigate" }.into(),
+                    owner: owner.clone(),
+                    status: if accepted {
+                        "accepted"
+                    } else if assessed {
+                        "treating"
+                    } else {
+                        "identified"
+                    }
+                    .into(),
+                    decision: accepted.then(|| {
+                        "Accepted by the AI Risk Review Committee: residual risk within appetite; revisit at next review".to_string()
+                    }),
+                    review_due: Some(review_due.date_naive().to_string()),
+                },
+                None,
+                true,
+            )
+            .await?;
+            raci::assign(
+                services,
+                system,
+                "risk",
+                risk.id,
+                &owner,
+                "person",
+                "accountable",
+            )
+            .await?;
+            created += 1;
+        }
+    }
+    Ok(created)
+}

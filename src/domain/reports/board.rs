@@ -1,0 +1,377 @@
+//! The governance-board report: AI posture (inventory by stage and tier), top risks and the
+//! heatmap, coverage per framework, controls without current evidence, policies (by status and
+//! overdue reviews), pending approvals, and the signed checkpoint of the audit log with the result
+//! of verifying the chain against it. The checkpoint is printed in the report so a copy kept by the
+//! board anchors the log outside the database (`accord audit verify --checkpoint FILE`).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::analytics::compute;
+use crate::analytics::counts::{Count, count_by};
+use crate::analytics::heatmap::heatmap;
+use crate::domain::audit::checkpoint::Checkpoint;
+use crate::domain::audit::verify::verify;
+use crate::domain::coverage::{self, GroupBy};
+use crate::domain::evidence::controls_without_current_evidence;
+use crate::domain::inventory::{self, InventoryQuery, RISK_TIERS, STAGES};
+use crate::domain::risks::{self, LEVELS, level_of};
+use crate::domain::viewer::{READERS, Viewer};
+use crate::domain::{Services, approvals, organizations, policies};
+use crate::error::{AppError, AppResult};
+
+const TOP_RISKS: usize = 10;
+const POLICY_STATUSES: &[&str] = &["draft", "in_review", "approved", "retired"];
+
+/// The report's data, as templates and GraphQL see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardReport {
+    pub organization: String,
+    pub organization_slug: String,
+    pub generated_at: DateTime<Utc>,
+    /// `generated_at` for people: `2026-11-29 14:05 UTC`.
+    pub generated: String,
+    pub posture: Posture,
+    pub risks: RiskSummary,
+    pub coverage: Vec<FrameworkCoverage>,
+    pub evidence_gaps: Vec<ControlRef>,
+    pub policies: PolicySummary,
+    pub pending_approvals: Vec<PendingApproval>,
+    pub audit: AuditAnchor,
+}
+
+/// The AI system inventory in numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Posture {
+    pub systems: u32,
+    pub in_scope: u32,
+    pub excluded: u32,
+    /// In-scope systems per lifecycle stage.
+    pub by_stage: Vec<Count>,
+    /// In-scope systems per risk tier.
+    pub by_tier: Vec<Count>,
+}
+
+/// The register in numbers, with the heatmap and the highest risks.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskSummary {
+    pub open: u32,
+    /// Open risks per current level.
+    pub by_level: Vec<Count>,
+    /// Rows of the heatmap, most likely first.
+    pub heatmap: Vec<HeatRow>,
+    pub top: Vec<TopRisk>,
+    pub overdue_reviews: u32,
+    /// Accepted risks whose current level is high or critical.
+    pub accepted_high: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeatRow {
+    pub likelihood: u8,
+    pub cells: Vec<HeatCell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeatCell {
+    pub impact: u8,
+    pub count: u32,
+    pub level: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopRisk {
+    pub id: i32,
+    pub title: String,
+    pub ai_system: Option<String>,
+    pub category: String,
+    pub score: u8,
+    pub level: &'static str,
+    pub inherent_score: u8,
+    pub treatment: String,
+    pub status: String,
+    pub owner: String,
+    /// Treating controls implemented and effective, of those linked.
+    pub controls_effective: u32,
+    pub controls_linked: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkCoverage {
+    pub slug: String,
+    pub name: String,
+    pub version: String,
+    pub satisfied: u32,
+    pub partial: u32,
+    pub not_covered: u32,
+    pub not_applicable: u32,
+    pub satisfied_percent: f64,
+    pub partial_percent: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlRef {
+    pub code: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicySummary {
+    pub by_status: Vec<Count>,
+    pub overdue: Vec<PolicyDue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyDue {
+    pub title: String,
+    pub version: i32,
+    pub review_due: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PendingApproval {
+    pub id: i32,
+    pub subject_type: String,
+    pub subject_id: i32,
+    pub summary: String,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+    pub approvals: u32,
+    pub quorum: i32,
+}
+
+/// The audit log's anchor: the latest signed checkpoint and the verification of the chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditAnchor {
+    pub entries: u32,
+    pub checkpoint: Option<Checkpoint>,
+    /// The checkpoint as JSON, to keep with the report and give to `audit verify --checkpoint`.
+    pub checkpoint_json: Option<String>,
+    pub verified: bool,
+    pub problem: Option<String>,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Counts values per vocabulary entry off the async workers.
+async fn counted(
+    values: Vec<String>,
+    vocabulary: &'static [&'static str],
+) -> AppResult<Vec<Count>> {
+    compute(move || count_by(&values, vocabulary))
+        .await
+        .map_err(AppError::internal)
+}
+
+async fn posture(services: &Services, viewer: &Viewer) -> AppResult<(Posture, Vec<(i32, String)>)> {
+    let systems = inventory::list(services, viewer, &InventoryQuery::default()).await?;
+    let in_scope: Vec<_> = systems.iter().filter(|s| s.in_scope).collect();
+    let stages: Vec<String> = in_scope.iter().map(|s| s.lifecycle_stage.clone()).collect();
+    let tiers: Vec<String> = in_scope.iter().map(|s| s.risk_tier.clone()).collect();
+    Ok((
+        Posture {
+            systems: count(systems.len()),
+            in_scope: count(in_scope.len()),
+            excluded: count(systems.len() - in_scope.len()),
+            by_stage: counted(stages, STAGES).await?,
+            by_tier: counted(tiers, RISK_TIERS).await?,
+        },
+        systems.into_iter().map(|s| (s.id, s.name)).collect(),
+    ))
+}
+
+async fn risk_summary(
+    services: &Services,
+    viewer: &Viewer,
+    systems: &[(i32, String)],
+) -> AppResult<RiskSummary> {
+    let open = risks::list(
+        services,
+        viewer,
+        &risks::RiskQuery {
+            open_only: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let levels: Vec<String> = open
+        .iter()
+        .map(|r| r.current().level().to_string())
+        .collect();
+    let ratings: Vec<(u8, u8)> = open
+        .iter()
+        .map(|r| (r.current().likelihood, r.current().impact))
+        .collect();
+    let cells = compute(move || heatmap(&ratings))
+        .await
+        .map_err(AppError::internal)?;
+    let heatmap = cells
+        .chunks(5)
+        .map(|row| HeatRow {
+            likelihood: row.first().map_or(0, |c| c.likelihood),
+            cells: row
+                .iter()
+                .map(|c| HeatCell {
+                    impact: c.impact,
+                    count: c.count,
+                    level: level_of(c.likelihood * c.impact),
+                })
+                .collect(),
+        })
+        .collect();
+    let today = Utc::now().date_naive();
+    Ok(RiskSummary {
+        open: count(open.len()),
+        by_level: counted(levels, LEVELS).await?,
+        heatmap,
+        overdue_reviews: count(open.iter().filter(|r| r.review_overdue(today)).count()),
+        accepted_high: count(
+            open.iter()
+                .filter(|r| r.status == "accepted")
+                .filter(|r| matches!(r.current().level(), "high" | "critical"))
+                .count(),
+        ),
+        // `list` already orders by current score, highest first.
+        top: open
+            .iter()
+            .take(TOP_RISKS)
+            .map(|r| TopRisk {
+                id: r.id,
+                title: r.title.clone(),
+                ai_system: r.ai_system_id.and_then(|id| {
+                    systems
+                        .iter()
+                        .find(|(s, _)| *s == id)
+                        .map(|(_, n)| n.clone())
+                }),
+                category: r.category.clone(),
+                score: r.current().score(),
+                level: r.current().level(),
+                inherent_score: r.inherent.score(),
+                treatment: r.treatment.clone(),
+                status: r.status.clone(),
+                owner: r.owner.clone(),
+                controls_effective: count(
+                    r.controls
+                        .iter()
+                        .filter(|c| c.status == "implemented" && c.effectiveness == "effective")
+                        .count(),
+                ),
+                controls_linked: count(r.controls.len()),
+            })
+            .collect(),
+    })
+}
+
+async fn coverage_by_framework(
+    services: &Services,
+    viewer: &Viewer,
+) -> AppResult<Vec<FrameworkCoverage>> {
+    let mut out = Vec::new();
+    for framework in services.catalog.frameworks() {
+        let report = coverage::coverage(services, viewer, framework.id, GroupBy::Function).await?;
+        let t = &report.totals;
+        out.push(FrameworkCoverage {
+            slug: framework.slug.clone(),
+            name: framework.name.clone(),
+            version: framework.version.clone(),
+            satisfied: count(t.satisfied),
+            partial: count(t.partial),
+            not_covered: count(t.not_covered),
+            not_applicable: count(t.not_applicable),
+            satisfied_percent: t.percent(t.satisfied),
+            partial_percent: t.percent(t.partial),
+        });
+    }
+    Ok(out)
+}
+
+async fn policy_summary(services: &Services, viewer: &Viewer) -> AppResult<PolicySummary> {
+    let all = policies::list(services, viewer, None, None).await?;
+    let statuses: Vec<String> = all.iter().map(|p| p.status.clone()).collect();
+    Ok(PolicySummary {
+        by_status: counted(statuses, POLICY_STATUSES).await?,
+        overdue: policies::overdue(services, viewer, Utc::now().date_naive())
+            .await?
+            .into_iter()
+            .map(|p| PolicyDue {
+                title: p.title,
+                version: p.version,
+                review_due: p.review_due,
+            })
+            .collect(),
+    })
+}
+
+async fn audit_anchor(services: &Services, organization_id: i32) -> AppResult<AuditAnchor> {
+    let verification = verify(&services.db, &services.audit, organization_id).await?;
+    let checkpoint = services.audit.latest(organization_id)?;
+    Ok(AuditAnchor {
+        entries: count(verification.entries),
+        checkpoint_json: checkpoint
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(AppError::internal)?,
+        checkpoint,
+        verified: verification.problem.is_none(),
+        problem: verification
+            .problem
+            .map(|p| format!("entry {}: {}", p.seq, p.reason)),
+    })
+}
+
+/// Builds the governance-board report of the viewer's organization.
+pub async fn governance_board(services: &Services, viewer: &Viewer) -> AppResult<BoardReport> {
+    viewer.require_any(READERS)?;
+    let organization = organizations::current(services, viewer).await?;
+    let (posture, systems) = posture(services, viewer).await?;
+    let risks = risk_summary(services, viewer, &systems).await?;
+    let coverage = coverage_by_framework(services, viewer).await?;
+    let evidence_gaps = controls_without_current_evidence(services, viewer)
+        .await?
+        .into_iter()
+        .map(|c| ControlRef {
+            code: c.code,
+            title: c.title,
+        })
+        .collect();
+    let policies = policy_summary(services, viewer).await?;
+    let pending_approvals = approvals::list(services, viewer, None, Some("pending"))
+        .await?
+        .into_iter()
+        .map(|r| PendingApproval {
+            approvals: count(
+                r.decisions
+                    .iter()
+                    .filter(|d| d.decision == "approve")
+                    .count(),
+            ),
+            id: r.id,
+            subject_type: r.subject_type,
+            subject_id: r.subject_id,
+            summary: r.summary,
+            requested_by: r.requested_by,
+            requested_at: r.requested_at,
+            quorum: r.quorum,
+        })
+        .collect();
+    // Last, so the anchor covers everything the report shows.
+    let audit = audit_anchor(services, organization.id).await?;
+    let generated_at = Utc::now();
+    Ok(BoardReport {
+        organization: organization.name,
+        organization_slug: organization.slug,
+        generated: generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        generated_at,
+        posture,
+        risks,
+        coverage,
+        evidence_gaps,
+        policies,
+        pending_approvals,
+        audit,
+    })
+}

@@ -1,0 +1,339 @@
+//! The AI risk register: risks of the organization (optionally of one AI system, optionally from a
+//! threat of the threat library) rated likelihood x impact on 1-5 scales, before treatment
+//! (inherent) and after (residual), with the treatment, owner, status, decision record and the
+//! common controls that treat them.
+//!
+//! Rules: residual risk never exceeds inherent risk; accepting a risk (treatment `accept` or status
+//! `accepted`) needs a decision record, as ISO/IEC 42001 6.1.3 asks risk owners to approve
+//! residual risk; a risk of an AI system names a system of the same organization.
+
+mod register;
+pub mod threats;
+
+pub use register::{RiskInput, create, set_controls, update};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{control, risk, risk_control};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use super::Services;
+use super::validate;
+use super::viewer::{READERS, Viewer};
+use crate::error::{AppError, AppResult};
+
+pub const CATEGORIES: &[&str] = &[
+    "security",
+    "privacy",
+    "fairness",
+    "safety",
+    "reliability",
+    "transparency",
+    "accountability",
+    "ethics",
+    "legal",
+    "other",
+];
+pub const TREATMENTS: &[&str] = &["mitigate", "accept", "transfer", "avoid"];
+pub const STATUSES: &[&str] = &["identified", "assessed", "treating", "accepted", "closed"];
+pub const LEVELS: &[&str] = &["low", "medium", "high", "critical"];
+
+/// A likelihood x impact rating, each 1 (rare / negligible) to 5 (almost certain / severe).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rating {
+    pub likelihood: u8,
+    pub impact: u8,
+}
+
+impl Rating {
+    /// Checks both scales.
+    pub fn new(field: &str, likelihood: i64, impact: i64) -> AppResult<Rating> {
+        let scale = |name: &str, v: i64| {
+            u8::try_from(v)
+                .ok()
+                .filter(|v| (1..=5).contains(v))
+                .ok_or_else(|| AppError::validation(format!("{field} {name} must be 1-5")))
+        };
+        Ok(Rating {
+            likelihood: scale("likelihood", likelihood)?,
+            impact: scale("impact", impact)?,
+        })
+    }
+
+    pub fn score(self) -> u8 {
+        self.likelihood * self.impact
+    }
+
+    pub fn level(self) -> &'static str {
+        level_of(self.score())
+    }
+}
+
+/// The band of a 1-25 score: 1-4 low, 5-9 medium, 10-15 high, 16-25 critical.
+pub fn level_of(score: u8) -> &'static str {
+    match score {
+        0..=4 => "low",
+        5..=9 => "medium",
+        10..=15 => "high",
+        _ => "critical",
+    }
+}
+
+/// A control linked to a risk, with the state that says whether it treats it yet.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreatingControl {
+    pub id: i32,
+    pub code: String,
+    pub title: String,
+    pub status: String,
+    pub effectiveness: String,
+}
+
+/// A risk of the register.
+#[derive(Debug, Clone, Serialize)]
+pub struct Risk {
+    pub id: i32,
+    pub ai_system_id: Option<i32>,
+    pub title: String,
+    pub description: String,
+    pub threat: Option<String>,
+    pub category: String,
+    pub inherent: Rating,
+    pub residual: Option<Rating>,
+    pub treatment: String,
+    pub owner: String,
+    pub status: String,
+    pub decision: Option<String>,
+    pub review_due: Option<NaiveDate>,
+    pub controls: Vec<TreatingControl>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Risk {
+    /// The rating that stands now: residual once assessed, inherent before.
+    pub fn current(&self) -> Rating {
+        self.residual.unwrap_or(self.inherent)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status != "closed"
+    }
+
+    pub fn review_overdue(&self, today: NaiveDate) -> bool {
+        self.is_open() && self.review_due.is_some_and(|due| due < today)
+    }
+}
+
+fn from_model(m: risk::Model, controls: Vec<TreatingControl>) -> AppResult<Risk> {
+    let rating = |field: &str, l: i16, i: i16| {
+        Rating::new(field, i64::from(l), i64::from(i)).map_err(AppError::internal_from)
+    };
+    Ok(Risk {
+        inherent: rating("inherent", m.inherent_likelihood, m.inherent_impact)?,
+        residual: match (m.residual_likelihood, m.residual_impact) {
+            (Some(l), Some(i)) => Some(rating("residual", l, i)?),
+            _ => None,
+        },
+        review_due: m
+            .review_due
+            .as_deref()
+            .map(|d| validate::date("reviewDue", d))
+            .transpose()
+            .map_err(AppError::internal_from)?,
+        id: m.id,
+        ai_system_id: m.ai_system_id,
+        title: m.title,
+        description: m.description,
+        threat: m.threat,
+        category: m.category,
+        treatment: m.treatment,
+        owner: m.owner,
+        status: m.status,
+        decision: m.decision,
+        controls,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+/// Turns rows into risks with their treating controls, in two queries whatever the count.
+async fn with_controls<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    rows: Vec<risk::Model>,
+) -> AppResult<Vec<Risk>> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let links = risk_control::Entity::find()
+        .filter(risk_control::Column::OrganizationId.eq(organization_id))
+        .filter(risk_control::Column::RiskId.is_in(ids))
+        .all(db)
+        .await?;
+    let control_ids: Vec<i32> = links.iter().map(|l| l.control_id).collect();
+    let controls = control::Entity::find()
+        .filter(control::Column::OrganizationId.eq(organization_id))
+        .filter(control::Column::Id.is_in(control_ids))
+        .order_by_asc(control::Column::Code)
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let linked = controls
+                .iter()
+                .filter(|c| {
+                    links
+                        .iter()
+                        .any(|l| l.risk_id == row.id && l.control_id == c.id)
+                })
+                .map(|c| TreatingControl {
+                    id: c.id,
+                    code: c.code.clone(),
+                    title: c.title.clone(),
+                    status: c.status.clone(),
+                    effectiveness: c.effectiveness.clone(),
+                })
+                .collect();
+            from_model(row, linked)
+        })
+        .collect()
+}
+
+/// Loads one risk of the organization.
+pub(crate) async fn find<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    id: i32,
+) -> AppResult<Risk> {
+    let row = risk::Entity::find_by_id(id)
+        .filter(risk::Column::OrganizationId.eq(organization_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("risk {id}")))?;
+    with_controls(db, organization_id, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found(format!("risk {id}")))
+}
+
+/// One risk.
+pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Risk> {
+    viewer.require_any(READERS)?;
+    find(&services.db, viewer.organization_id()?, id).await
+}
+
+/// Filters and order of the register listing.
+#[derive(Debug, Clone, Default)]
+pub struct RiskQuery {
+    pub ai_system_id: Option<i32>,
+    pub category: Option<String>,
+    pub status: Option<String>,
+    /// The current level (residual once assessed).
+    pub level: Option<String>,
+    pub owner: Option<String>,
+    pub threat: Option<String>,
+    pub open_only: bool,
+    pub review_overdue: bool,
+    pub search: Option<String>,
+    /// score (current, default) | inherent_score | title | review_due | updated_at
+    pub sort: Option<String>,
+    pub descending: bool,
+}
+
+/// Every risk of the organization (for reports).
+pub async fn all(services: &Services, viewer: &Viewer) -> AppResult<Vec<Risk>> {
+    list(services, viewer, &RiskQuery::default()).await
+}
+
+/// The register, filtered and sorted; the default order puts the highest current score first.
+pub async fn list(services: &Services, viewer: &Viewer, query: &RiskQuery) -> AppResult<Vec<Risk>> {
+    viewer.require_any(READERS)?;
+    let organization_id = viewer.organization_id()?;
+    let mut select = risk::Entity::find().filter(risk::Column::OrganizationId.eq(organization_id));
+    if let Some(id) = query.ai_system_id {
+        select = select.filter(risk::Column::AiSystemId.eq(id));
+    }
+    if let Some(category) = &query.category {
+        select = select
+            .filter(risk::Column::Category.eq(validate::one_of("category", category, CATEGORIES)?));
+    }
+    if let Some(status) = &query.status {
+        select =
+            select.filter(risk::Column::Status.eq(validate::one_of("status", status, STATUSES)?));
+    }
+    if let Some(owner) = &query.owner {
+        select = select.filter(risk::Column::Owner.eq(owner.trim()));
+    }
+    if let Some(threat) = &query.threat {
+        select = select.filter(risk::Column::Threat.eq(threats::find(threat)?.key.as_str()));
+    }
+    if query.open_only {
+        select = select.filter(risk::Column::Status.ne("closed"));
+    }
+    let level = query
+        .level
+        .as_deref()
+        .map(|l| validate::one_of("level", l, LEVELS))
+        .transpose()?;
+    let needle = query.search.as_ref().map(|s| s.to_lowercase());
+    let today = Utc::now().date_naive();
+    let rows = select
+        .order_by_asc(risk::Column::Id)
+        .all(&services.db)
+        .await?;
+    let mut risks: Vec<Risk> = with_controls(&services.db, organization_id, rows)
+        .await?
+        .into_iter()
+        .filter(|r| level.is_none_or(|l| r.current().level() == l))
+        .filter(|r| !query.review_overdue || r.review_overdue(today))
+        .filter(|r| {
+            needle.as_ref().is_none_or(|n| {
+                r.title.to_lowercase().contains(n) || r.description.to_lowercase().contains(n)
+            })
+        })
+        .collect();
+    match query.sort.as_deref().unwrap_or("score") {
+        // Highest first by default, ties broken by the older risk.
+        "score" => risks.sort_by_key(|r| std::cmp::Reverse(r.current().score())),
+        "inherent_score" => risks.sort_by_key(|r| std::cmp::Reverse(r.inherent.score())),
+        "title" => risks.sort_by_key(|r| r.title.to_lowercase()),
+        "review_due" => risks.sort_by_key(|r| (r.review_due.is_none(), r.review_due)),
+        "updated_at" => risks.sort_by_key(|r| r.updated_at),
+        other => return Err(AppError::validation(format!("cannot sort by '{other}'"))),
+    }
+    if query.descending {
+        risks.reverse();
+    }
+    Ok(risks)
+}
+
+/// Which rating a heatmap places risks by.
+pub const BASES: &[&str] = &["current", "inherent"];
+
+/// The likelihood x impact heatmap of the open risks, by their current (default) or inherent
+/// rating: all 25 cells, the most likely row first.
+pub async fn heatmap(
+    services: &Services,
+    viewer: &Viewer,
+    basis: &str,
+) -> AppResult<Vec<crate::analytics::heatmap::Cell>> {
+    let basis = validate::one_of("basis", basis, BASES)?;
+    let query = RiskQuery {
+        open_only: true,
+        ..Default::default()
+    };
+    let ratings: Vec<(u8, u8)> = list(services, viewer, &query)
+        .await?
+        .iter()
+        .map(|r| {
+            let rating = if basis == "inherent" {
+                r.inherent
+            } else {
+                r.current()
+            };
+            (rating.likelihood, rating.impact)
+        })
+        .collect();
+    crate::analytics::compute(move || crate::analytics::heatmap::heatmap(&ratings))
+        .await
+        .map_err(AppError::internal)
+}

@@ -1,0 +1,323 @@
+//! Writing the register: creating and re-rating risks and choosing the controls that treat them.
+//! Each write is one transaction with its audit entry.
+
+use chrono::Utc;
+use entity::{control, risk, risk_control};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+
+use super::{CATEGORIES, Rating, Risk, STATUSES, TREATMENTS, find, threats};
+use crate::db::begin_write;
+use crate::domain::Services;
+use crate::domain::audit::{self, snapshot};
+use crate::domain::inventory;
+use crate::domain::validate;
+use crate::domain::viewer::{Viewer, WRITERS};
+use crate::error::{AppError, AppResult};
+
+/// The fields of a risk (all of them on create and on update).
+#[derive(Debug, Clone, Default)]
+pub struct RiskInput {
+    pub ai_system_id: Option<i32>,
+    pub title: String,
+    pub description: String,
+    /// A key of the threat library.
+    pub threat: Option<String>,
+    /// Defaults to the threat's category when a threat is named.
+    pub category: Option<String>,
+    pub inherent_likelihood: i64,
+    pub inherent_impact: i64,
+    pub residual_likelihood: Option<i64>,
+    pub residual_impact: Option<i64>,
+    pub treatment: String,
+    pub owner: String,
+    pub status: String,
+    pub decision: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub review_due: Option<String>,
+}
+
+struct Checked {
+    title: String,
+    description: String,
+    threat: Option<&'static threats::Threat>,
+    category: &'static str,
+    inherent: Rating,
+    residual: Option<Rating>,
+    treatment: &'static str,
+    owner: String,
+    status: &'static str,
+    decision: Option<String>,
+    review_due: Option<String>,
+}
+
+fn check(input: &RiskInput) -> AppResult<Checked> {
+    let threat = input.threat.as_deref().map(threats::find).transpose()?;
+    let category = match (&input.category, threat) {
+        (Some(category), _) => validate::one_of("category", category, CATEGORIES)?,
+        (None, Some(threat)) => validate::one_of("category", &threat.category, CATEGORIES)?,
+        (None, None) => {
+            return Err(AppError::validation(
+                "category is required when no threat is named",
+            ));
+        }
+    };
+    let inherent = Rating::new("inherent", input.inherent_likelihood, input.inherent_impact)?;
+    let residual = match (input.residual_likelihood, input.residual_impact) {
+        (Some(l), Some(i)) => Some(Rating::new("residual", l, i)?),
+        (None, None) => None,
+        _ => {
+            return Err(AppError::validation(
+                "residual likelihood and impact are given together or not at all",
+            ));
+        }
+    };
+    if let Some(residual) = residual
+        && residual.score() > inherent.score()
+    {
+        return Err(AppError::validation(format!(
+            "residual risk ({}) cannot exceed inherent risk ({}): treatment does not add risk",
+            residual.score(),
+            inherent.score()
+        )));
+    }
+    let treatment = validate::one_of("treatment", &input.treatment, TREATMENTS)?;
+    let status = validate::one_of("status", &input.status, STATUSES)?;
+    if status == "accepted" && treatment != "accept" {
+        return Err(AppError::validation(
+            "status accepted needs treatment accept",
+        ));
+    }
+    let decision = match input.decision.as_deref().map(str::trim) {
+        Some("") | None if treatment == "accept" => {
+            return Err(AppError::validation(
+                "accepting a risk needs a decision record: who accepted it, why, and until when (decision, 10-2000 characters)",
+            ));
+        }
+        Some("") | None => None,
+        Some(text) => Some(validate::justification("decision", Some(text))?),
+    };
+    Ok(Checked {
+        title: validate::text("title", &input.title, 200)?,
+        description: validate::text("description", &input.description, 4000)?,
+        threat,
+        category,
+        inherent,
+        residual,
+        treatment,
+        owner: validate::text("owner", &input.owner, 200)?,
+        status,
+        decision,
+        review_due: input
+            .review_due
+            .as_deref()
+            .map(|d| validate::date("reviewDue", d).map(|d| d.to_string()))
+            .transpose()?,
+    })
+}
+
+fn apply(active: &mut risk::ActiveModel, c: Checked, ai_system_id: Option<i32>) {
+    active.ai_system_id = Set(ai_system_id);
+    active.title = Set(c.title);
+    active.description = Set(c.description);
+    active.threat = Set(c.threat.map(|t| t.key.clone()));
+    active.category = Set(c.category.to_string());
+    active.inherent_likelihood = Set(i16::from(c.inherent.likelihood));
+    active.inherent_impact = Set(i16::from(c.inherent.impact));
+    active.residual_likelihood = Set(c.residual.map(|r| i16::from(r.likelihood)));
+    active.residual_impact = Set(c.residual.map(|r| i16::from(r.impact)));
+    active.treatment = Set(c.treatment.to_string());
+    active.owner = Set(c.owner);
+    active.status = Set(c.status.to_string());
+    active.decision = Set(c.decision);
+    active.review_due = Set(c.review_due);
+    active.updated_at = Set(Utc::now());
+}
+
+/// The organization's active controls among `ids`, refusing unknown or retired ones.
+async fn checked_controls<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    ids: &[i32],
+) -> AppResult<Vec<i32>> {
+    let mut unique: Vec<i32> = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let found = control::Entity::find()
+        .filter(control::Column::OrganizationId.eq(organization_id))
+        .filter(control::Column::Id.is_in(unique.clone()))
+        .filter(control::Column::RetiredAt.is_null())
+        .all(db)
+        .await?;
+    if let Some(missing) = unique.iter().find(|id| !found.iter().any(|c| c.id == **id)) {
+        return Err(AppError::not_found(format!("control {missing}")));
+    }
+    Ok(unique)
+}
+
+/// The organization's active controls that are its copies of the threat's library controls.
+async fn recommended_controls<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    threat: &threats::Threat,
+) -> AppResult<Vec<i32>> {
+    Ok(control::Entity::find()
+        .filter(control::Column::OrganizationId.eq(organization_id))
+        .filter(control::Column::LibraryCode.is_in(threat.controls.clone()))
+        .filter(control::Column::RetiredAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect())
+}
+
+async fn replace_links<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    risk_id: i32,
+    control_ids: &[i32],
+) -> AppResult<()> {
+    risk_control::Entity::delete_many()
+        .filter(risk_control::Column::OrganizationId.eq(organization_id))
+        .filter(risk_control::Column::RiskId.eq(risk_id))
+        .exec(db)
+        .await?;
+    let now = Utc::now();
+    for control_id in control_ids {
+        risk_control::ActiveModel {
+            organization_id: Set(organization_id),
+            risk_id: Set(risk_id),
+            control_id: Set(*control_id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn check_ai_system<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    ai_system_id: Option<i32>,
+) -> AppResult<()> {
+    if let Some(id) = ai_system_id {
+        inventory::find(db, organization_id, id).await?;
+    }
+    Ok(())
+}
+
+/// Adds a risk. Its treating controls are `control_ids` when given; otherwise, when the risk names
+/// a threat and `link_recommended` is set, the organization's copies of the threat's controls.
+pub async fn create(
+    services: &Services,
+    viewer: &Viewer,
+    input: RiskInput,
+    control_ids: Option<Vec<i32>>,
+    link_recommended: bool,
+) -> AppResult<Risk> {
+    viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
+    let c = check(&input)?;
+    let threat = c.threat;
+    let txn = begin_write(&services.db).await?;
+    check_ai_system(&txn, organization_id, input.ai_system_id).await?;
+    let controls = match (control_ids, threat) {
+        (Some(ids), _) => checked_controls(&txn, organization_id, &ids).await?,
+        (None, Some(threat)) if link_recommended => {
+            recommended_controls(&txn, organization_id, threat).await?
+        }
+        _ => Vec::new(),
+    };
+    let now = Utc::now();
+    let mut active = risk::ActiveModel {
+        organization_id: Set(organization_id),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut active, c, input.ai_system_id);
+    let row = active.insert(&txn).await?;
+    replace_links(&txn, organization_id, row.id, &controls).await?;
+    let created = find(&txn, organization_id, row.id).await?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "create",
+        "risk",
+        created.id,
+        None,
+        Some(snapshot(&created)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(created)
+}
+
+/// Replaces a risk's fields (re-rating, treatment, status, decision); links stay as they are.
+pub async fn update(
+    services: &Services,
+    viewer: &Viewer,
+    id: i32,
+    input: RiskInput,
+) -> AppResult<Risk> {
+    viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
+    let c = check(&input)?;
+    let txn = begin_write(&services.db).await?;
+    let before = find(&txn, organization_id, id).await?;
+    check_ai_system(&txn, organization_id, input.ai_system_id).await?;
+    let row = risk::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("risk {id}")))?;
+    let mut active: risk::ActiveModel = row.into();
+    apply(&mut active, c, input.ai_system_id);
+    active.update(&txn).await?;
+    let updated = find(&txn, organization_id, id).await?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "update",
+        "risk",
+        id,
+        Some(snapshot(&before)?),
+        Some(snapshot(&updated)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(updated)
+}
+
+/// Sets the controls that treat a risk (replacing the previous set).
+pub async fn set_controls(
+    services: &Services,
+    viewer: &Viewer,
+    id: i32,
+    control_ids: &[i32],
+) -> AppResult<Risk> {
+    viewer.require_any(WRITERS)?;
+    let organization_id = viewer.organization_id()?;
+    let txn = begin_write(&services.db).await?;
+    let before = find(&txn, organization_id, id).await?;
+    let controls = checked_controls(&txn, organization_id, control_ids).await?;
+    replace_links(&txn, organization_id, id, &controls).await?;
+    let updated = find(&txn, organization_id, id).await?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        "set_controls",
+        "risk",
+        id,
+        Some(snapshot(&before)?),
+        Some(snapshot(&updated)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(updated)
+}

@@ -1,0 +1,8 @@
+//! The risk register and the AI threat library.
+
+mod mutation;
+mod query;
+mod types;
+
+pub use mutation::RiskMutation;
+pub use query::RiskQuery;

@@ -1,0 +1,81 @@
+//! Writing the register.
+
+use async_graphql::{Context, ID, Object, Result};
+
+use super::types::{RiskInput, RiskNode};
+use crate::domain::Services;
+use crate::domain::risks;
+use crate::domain::viewer::WRITERS;
+use crate::graphql::errors::GqlResultExt;
+use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::util::parse_id;
+
+fn ids(list: &[ID]) -> Result<Vec<i32>> {
+    list.iter().map(parse_id).collect::<Result<_, _>>().gql()
+}
+
+#[derive(Default)]
+pub struct RiskMutation;
+
+#[Object]
+impl RiskMutation {
+    /// Adds a risk. Treating controls are `controlIds` when given; otherwise, for a risk that
+    /// names a threat, the organization's controls the threat library recommends (unless
+    /// `linkRecommendedControls` is false).
+    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    async fn create_risk(
+        &self,
+        ctx: &Context<'_>,
+        input: RiskInput,
+        control_ids: Option<Vec<ID>>,
+        #[graphql(default = true)] link_recommended_controls: bool,
+    ) -> Result<RiskNode> {
+        let services = ctx.data::<Services>()?;
+        let control_ids = control_ids.as_deref().map(ids).transpose()?;
+        Ok(risks::create(
+            services,
+            viewer(ctx),
+            input.into_domain()?,
+            control_ids,
+            link_recommended_controls,
+        )
+        .await
+        .gql()?
+        .into())
+    }
+
+    /// Replaces a risk's fields: re-rating, treatment, status, decision record.
+    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    async fn update_risk(&self, ctx: &Context<'_>, id: ID, input: RiskInput) -> Result<RiskNode> {
+        let services = ctx.data::<Services>()?;
+        Ok(risks::update(
+            services,
+            viewer(ctx),
+            parse_id(&id).gql()?,
+            input.into_domain()?,
+        )
+        .await
+        .gql()?
+        .into())
+    }
+
+    /// Sets the controls that treat a risk (replacing the previous set).
+    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    async fn set_risk_controls(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        control_ids: Vec<ID>,
+    ) -> Result<RiskNode> {
+        let services = ctx.data::<Services>()?;
+        Ok(risks::set_controls(
+            services,
+            viewer(ctx),
+            parse_id(&id).gql()?,
+            &ids(&control_ids)?,
+        )
+        .await
+        .gql()?
+        .into())
+    }
+}

@@ -1,0 +1,458 @@
+//! The risk register over GraphQL: threat-library controls, ratings and their rules, filters,
+//! the heatmap, RACI on risks, organization scoping, and failed writes leaving nothing behind.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, error_code};
+use crate::records::create_system;
+
+backend_tests!(
+    a_risk_from_a_threat_gets_the_recommended_controls,
+    rating_rules_are_enforced_and_failed_writes_leave_nothing,
+    register_filters_sorts_and_heatmap_count_open_risks,
+    raci_on_risks_allows_one_accountable,
+    risks_are_scoped_and_guarded,
+);
+
+const RISK_FIELDS: &str = "id title category threat treatment status decision reviewDue reviewOverdue \
+    inherent { likelihood impact score level } residual { score level } current { score level } \
+    controls { code status effectiveness }";
+
+pub fn risk_input(title: &str, likelihood: i64, impact: i64) -> Value {
+    json!({ "title": title, "description": "What could go wrong", "category": "safety",
+            "inherentLikelihood": likelihood, "inherentImpact": impact, "owner": "cro" })
+}
+
+pub async fn create_risk(app: &TestApp, token: &str, input: Value) -> Value {
+    let query = format!("mutation($i: RiskInput!) {{ createRisk(input: $i) {{ {RISK_FIELDS} }} }}");
+    app.ok(token, &query, json!({ "i": input })).await["createRisk"].clone()
+}
+
+async fn create_risk_error(app: &TestApp, token: &str, input: Value) -> Value {
+    let (_, body) = app
+        .graphql_as(
+            token,
+            "mutation($i: RiskInput!) { createRisk(input: $i) { id } }",
+            json!({ "i": input }),
+        )
+        .await;
+    body
+}
+
+async fn a_risk_from_a_threat_gets_the_recommended_controls(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let system = create_system(&app, &token, "Support assistant", "operate", "limited").await;
+    let threats = app
+        .ok(
+            &token,
+            "{ threats { key category controlCodes rationale } }",
+            json!({}),
+        )
+        .await;
+    let injection = threats["threats"]
+        .as_array()
+        .expect("threats")
+        .iter()
+        .find(|t| t["key"] == "prompt_injection")
+        .expect("prompt injection is in the library")
+        .clone();
+    let mut expected: Vec<String> = injection["controlCodes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .map(|c| c.as_str().expect("code").to_string())
+        .collect();
+    expected.sort();
+    assert!(expected.contains(&"SEC-12".to_string()), "{injection}");
+
+    let risk = create_risk(
+        &app,
+        &token,
+        json!({ "aiSystemId": system, "title": "Assistant leaks data through injected prompts",
+                "description": "Hidden instructions in customer emails", "threat": "prompt_injection",
+                "inherentLikelihood": 4, "inherentImpact": 4, "owner": "ciso" }),
+    )
+    .await;
+    assert_eq!(
+        risk["category"], "security",
+        "the threat's category is the default"
+    );
+    assert_eq!(risk["inherent"]["score"], 16);
+    assert_eq!(risk["inherent"]["level"], "critical");
+    assert_eq!(
+        risk["current"]["score"], 16,
+        "before assessment the inherent rating stands"
+    );
+    assert_eq!(risk["status"], "identified");
+    let mut linked: Vec<String> = risk["controls"]
+        .as_array()
+        .expect("controls")
+        .iter()
+        .map(|c| c["code"].as_str().expect("code").to_string())
+        .collect();
+    linked.sort();
+    assert_eq!(
+        linked, expected,
+        "the organization's copies of the recommended controls"
+    );
+
+    // Explicit controls win over the recommendation, and can be replaced later.
+    let controls = app
+        .ok(
+            &token,
+            r#"{ controls(search: "GOV-01") { nodes { id code } } }"#,
+            json!({}),
+        )
+        .await;
+    let gov = controls["controls"]["nodes"][0]["id"].clone();
+    let query = "mutation($id: ID!, $c: [ID!]!) { setRiskControls(id: $id, controlIds: $c) { controls { code } } }";
+    let set = app
+        .ok(&token, query, json!({ "id": risk["id"], "c": [gov] }))
+        .await;
+    assert_eq!(
+        set["setRiskControls"]["controls"],
+        json!([{ "code": "GOV-01" }])
+    );
+    let (_, body) = app
+        .graphql_as(&token, query, json!({ "id": risk["id"], "c": ["999999"] }))
+        .await;
+    assert_eq!(error_code(&body), "NOT_FOUND", "{body}");
+    let after = app
+        .ok(
+            &token,
+            "query($id: ID!) { risk(id: $id) { controls { code } } }",
+            json!({ "id": risk["id"] }),
+        )
+        .await;
+    assert_eq!(
+        after["risk"]["controls"],
+        json!([{ "code": "GOV-01" }]),
+        "a refused change keeps the links"
+    );
+
+    let log = app
+        .ok(
+            &token,
+            r#"query($id: String) { auditLog(entity: "risk", entityId: $id) { action } }"#,
+            json!({ "id": risk["id"] }),
+        )
+        .await;
+    let actions: Vec<&str> = log["auditLog"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["action"].as_str().expect("action"))
+        .collect();
+    assert_eq!(
+        actions.len(),
+        2,
+        "create and set_controls are logged: {log}"
+    );
+    assert!(actions.contains(&"create") && actions.contains(&"set_controls"));
+    app.stop().await;
+}
+
+async fn rating_rules_are_enforced_and_failed_writes_leave_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let entries_before = app.count_rows("audit_log").await;
+    let refused = [
+        (json!({ "inherentLikelihood": 6 }), "likelihood must be 1-5"),
+        (json!({ "inherentImpact": 0 }), "impact must be 1-5"),
+        (
+            json!({ "residualLikelihood": 5, "residualImpact": 5 }),
+            "cannot exceed inherent",
+        ),
+        (json!({ "residualLikelihood": 2 }), "together"),
+        (json!({ "treatment": "accept" }), "decision record"),
+        (
+            json!({ "treatment": "accept", "decision": "ok" }),
+            "decision is required",
+        ),
+        (
+            json!({ "status": "accepted", "decision": "Accepted by the committee" }),
+            "needs treatment accept",
+        ),
+        (
+            json!({ "threat": "telepathy" }),
+            "not in the threat library",
+        ),
+        (json!({ "category": null }), "category is required"),
+        (json!({ "reviewDue": "next year" }), "reviewDue"),
+        (json!({ "aiSystemId": "424242" }), "AI system"),
+    ];
+    for (patch, message) in refused {
+        let mut input = risk_input("Refused", 3, 3);
+        for (k, v) in patch.as_object().expect("patch") {
+            input[k] = v.clone();
+        }
+        let body = create_risk_error(&app, &token, input).await;
+        let code = error_code(&body);
+        assert!(
+            code == "VALIDATION" || code == "NOT_FOUND",
+            "{patch}: {body}"
+        );
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(message),
+            "{patch}: {body}"
+        );
+    }
+    assert_eq!(
+        app.count_rows("risk").await,
+        0,
+        "no refused risk was stored"
+    );
+    assert_eq!(app.count_rows("risk_control").await, 0);
+    assert_eq!(
+        app.count_rows("audit_log").await,
+        entries_before,
+        "and none was logged"
+    );
+
+    // Accepting with a decision record works; re-rating keeps residual within inherent.
+    let mut accepted = risk_input("Vendor model outage", 3, 3);
+    accepted["treatment"] = json!("accept");
+    accepted["status"] = json!("accepted");
+    accepted["residualLikelihood"] = json!(2);
+    accepted["residualImpact"] = json!(3);
+    accepted["decision"] = json!("Accepted by the AI Risk Review Committee on 2026-11-20 until Q2");
+    let risk = create_risk(&app, &token, accepted.clone()).await;
+    assert_eq!(risk["residual"]["score"], 6);
+    assert_eq!(risk["current"]["level"], "medium");
+    let update = format!(
+        "mutation($id: ID!, $i: RiskInput!) {{ updateRisk(id: $id, input: $i) {{ {RISK_FIELDS} }} }}"
+    );
+    let mut worse = accepted.clone();
+    worse["residualLikelihood"] = json!(4);
+    worse["residualImpact"] = json!(4);
+    let (_, body) = app
+        .graphql_as(&token, &update, json!({ "id": risk["id"], "i": worse }))
+        .await;
+    assert_eq!(error_code(&body), "VALIDATION", "{body}");
+    let unchanged = app
+        .ok(
+            &token,
+            "query($id: ID!) { risk(id: $id) { residual { score } } }",
+            json!({ "id": risk["id"] }),
+        )
+        .await;
+    assert_eq!(
+        unchanged["risk"]["residual"]["score"], 6,
+        "a refused update changes nothing"
+    );
+    app.stop().await;
+}
+
+async fn register_filters_sorts_and_heatmap_count_open_risks(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let system = create_system(&app, &token, "Credit scorer", "operate", "high").await;
+    let mut low = risk_input("Low risk", 1, 2);
+    low["aiSystemId"] = json!(system);
+    create_risk(&app, &token, low).await;
+    let mut overdue = risk_input("Overdue critical", 5, 4);
+    overdue["reviewDue"] = json!("2020-01-31");
+    create_risk(&app, &token, overdue).await;
+    let mut medium = risk_input("Medium risk", 3, 2);
+    medium["aiSystemId"] = json!(system);
+    create_risk(&app, &token, medium).await;
+    let mut closed = risk_input("Closed risk", 5, 5);
+    closed["status"] = json!("closed");
+    closed["reviewDue"] = json!("2020-01-31");
+    create_risk(&app, &token, closed).await;
+
+    let titles = |data: &Value| -> Vec<String> {
+        data["risks"]
+            .as_array()
+            .expect("risks")
+            .iter()
+            .map(|r| r["title"].as_str().expect("title").to_string())
+            .collect()
+    };
+    let all = app.ok(&token, "{ risks { title } }", json!({})).await;
+    assert_eq!(
+        titles(&all),
+        ["Closed risk", "Overdue critical", "Medium risk", "Low risk"],
+        "highest current score first"
+    );
+    let open = app
+        .ok(
+            &token,
+            "{ risks(openOnly: true, sort: \"title\") { title } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        titles(&open),
+        ["Low risk", "Medium risk", "Overdue critical"]
+    );
+    let of_system = app
+        .ok(
+            &token,
+            "query($s: ID) { risks(aiSystemId: $s) { title } }",
+            json!({ "s": system }),
+        )
+        .await;
+    assert_eq!(titles(&of_system), ["Medium risk", "Low risk"]);
+    let critical = app
+        .ok(
+            &token,
+            "{ risks(level: \"critical\", openOnly: true) { title } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(titles(&critical), ["Overdue critical"]);
+    let late = app
+        .ok(
+            &token,
+            "{ risks(reviewOverdue: true) { title reviewOverdue } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        titles(&late),
+        ["Overdue critical"],
+        "closed risks are not overdue"
+    );
+    let (_, body) = app
+        .graphql_as(&token, "{ risks(sort: \"colour\") { id } }", json!({}))
+        .await;
+    assert_eq!(error_code(&body), "VALIDATION");
+
+    let heatmap = app
+        .ok(
+            &token,
+            "{ riskHeatmap { likelihood impact level count } }",
+            json!({}),
+        )
+        .await;
+    let cells = heatmap["riskHeatmap"].as_array().expect("cells");
+    assert_eq!(cells.len(), 25);
+    assert_eq!(cells[0]["likelihood"], 5, "most likely row first");
+    let count = |l: i64, i: i64| {
+        cells
+            .iter()
+            .find(|c| c["likelihood"] == l && c["impact"] == i)
+            .map(|c| c["count"].as_i64().expect("count"))
+    };
+    assert_eq!(count(5, 4), Some(1));
+    assert_eq!(count(3, 2), Some(1));
+    assert_eq!(count(1, 2), Some(1));
+    assert_eq!(count(5, 5), Some(0), "closed risks are off the heatmap");
+    let total: i64 = cells
+        .iter()
+        .map(|c| c["count"].as_i64().expect("count"))
+        .sum();
+    assert_eq!(total, 3);
+    app.stop().await;
+}
+
+async fn raci_on_risks_allows_one_accountable(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let risk = create_risk(&app, &token, risk_input("Model drift on scores", 3, 4)).await;
+    let assign = r#"mutation($id: ID!, $p: String!, $r: String!) { assignRaci(subjectType: "risk", subjectId: $id, party: $p, role: $r) { id role } }"#;
+    app.ok(
+        &token,
+        assign,
+        json!({ "id": risk["id"], "p": "cro", "r": "accountable" }),
+    )
+    .await;
+    app.ok(
+        &token,
+        assign,
+        json!({ "id": risk["id"], "p": "ml-team", "r": "responsible" }),
+    )
+    .await;
+    let (_, body) = app
+        .graphql_as(
+            &token,
+            assign,
+            json!({ "id": risk["id"], "p": "cto", "r": "accountable" }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "CONFLICT", "{body}");
+    let who = app
+        .ok(
+            &token,
+            r#"query($id: ID!) { accountableFor(subjectType: "risk", subjectId: $id) { party } }"#,
+            json!({ "id": risk["id"] }),
+        )
+        .await;
+    assert_eq!(who["accountableFor"]["party"], "cro");
+    let what = app
+        .ok(&token, r#"{ responsibilitiesOf(party: "cro", role: "accountable") { subjectType subjectId } }"#, json!({}))
+        .await;
+    assert_eq!(
+        what["responsibilitiesOf"],
+        json!([{ "subjectType": "risk", "subjectId": risk["id"] }])
+    );
+    let (_, body) = app
+        .graphql_as(
+            &token,
+            assign,
+            json!({ "id": "987654", "p": "cro", "r": "informed" }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&body),
+        "NOT_FOUND",
+        "a risk that does not exist: {body}"
+    );
+    app.stop().await;
+}
+
+async fn risks_are_scoped_and_guarded(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let acme = app.admin("acme").await;
+    let globex = app.admin("globex").await;
+    let risk = create_risk(&app, &acme, risk_input("Acme only", 2, 2)).await;
+    let (_, body) = app
+        .graphql_as(
+            &globex,
+            "query($id: ID!) { risk(id: $id) { title } }",
+            json!({ "id": risk["id"] }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&body),
+        "NOT_FOUND",
+        "another organization's risk: {body}"
+    );
+    let theirs = app.ok(&globex, "{ risks { id } }", json!({})).await;
+    assert_eq!(theirs["risks"], json!([]));
+    let (_, body) = app
+        .graphql_as(
+            &globex,
+            "mutation($id: ID!) { setRiskControls(id: $id, controlIds: []) { id } }",
+            json!({ "id": risk["id"] }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "NOT_FOUND", "{body}");
+
+    let executive = app.token("erin", "acme", &["executive"]);
+    let read = app
+        .ok(
+            &executive,
+            "{ risks { title } riskHeatmap { count } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(read["risks"][0]["title"], "Acme only");
+    let body = create_risk_error(&app, &executive, risk_input("Not allowed", 1, 1)).await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    let integrator = app.token("ivan", "acme", &["integrator"]);
+    let (_, body) = app
+        .graphql_as(&integrator, "{ risks { id } }", json!({}))
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    let (_, body) = app
+        .graphql_as(&integrator, "{ threats { key } }", json!({}))
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    app.stop().await;
+}
