@@ -1,8 +1,6 @@
 //! The tamper-evident change log: entries for every mutation, nothing for failed ones, and
 //! `accord audit verify` catching an edited row, a deleted row and a deleted tail.
 
-use std::process::Command;
-
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
@@ -28,19 +26,7 @@ async fn exec(app: &TestApp, sql: &str) {
 
 /// Runs `accord audit verify` against the app's database and data directory.
 fn verify_cli(app: &TestApp) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["audit", "verify", "--data-dir"])
-        .arg(&app.config.data_dir)
-        .env("DATABASE_URL", app.config.effective_database_url())
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("accord runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.code().unwrap_or(-1), text)
+    app.cli(&["audit", "verify"])
 }
 
 /// An organization with a few audited changes; returns the admin token.

@@ -212,6 +212,25 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// Runs the `accord` binary against this app's database and data directory; returns the
+    /// exit code and stdout followed by stderr.
+    pub fn cli(&self, args: &[&str]) -> (i32, String) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(&self.config.data_dir)
+            .env("DATABASE_URL", self.config.effective_database_url())
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("accord runs");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.code().unwrap_or(-1), text)
+    }
+
     /// Counts rows of a table directly in the database.
     pub async fn count_rows(&self, table: &str) -> i64 {
         let db = &self.services().db;

@@ -3,8 +3,6 @@
 //! which `accord audit verify --checkpoint` uses to catch a truncated log after the checkpoint
 //! files are gone.
 
-use std::process::Command;
-
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
@@ -283,35 +281,15 @@ async fn board_report_refuses_bad_requests_and_other_roles(backend: Backend) {
     app.stop().await;
 }
 
-fn accord(app: &TestApp, args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(&app.config.data_dir)
-        .env("DATABASE_URL", app.config.effective_database_url())
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("accord runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.code().unwrap_or(-1), text)
-}
-
 async fn a_kept_report_checkpoint_catches_a_truncated_log(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     governed_org(&app).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("board.json");
     let out_text = out.to_str().expect("path");
-    let (code, text) = accord(
-        &app,
-        &[
-            "report", "build", "--org", "acme", "--format", "json", "--out", out_text,
-        ],
-    );
+    let (code, text) = app.cli(&[
+        "report", "build", "--org", "acme", "--format", "json", "--out", out_text,
+    ]);
     assert_eq!(code, 0, "{text}");
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("JSON");
@@ -324,17 +302,17 @@ async fn a_kept_report_checkpoint_catches_a_truncated_log(backend: Backend) {
     )
     .expect("kept");
     let kept_text = kept.to_str().expect("path");
-    let (code, text) = accord(
-        &app,
-        &[
+    let verify_kept = || {
+        app.cli(&[
             "audit",
             "verify",
             "--org",
             "acme",
             "--checkpoint",
             kept_text,
-        ],
-    );
+        ])
+    };
+    let (code, text) = verify_kept();
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("given checkpoint"), "{text}");
 
@@ -349,22 +327,12 @@ async fn a_kept_report_checkpoint_catches_a_truncated_log(backend: Backend) {
     .expect("truncate");
     std::fs::remove_dir_all(app.config.data_dir.join("audit-checkpoints"))
         .expect("checkpoints removed");
-    let (code, text) = accord(&app, &["audit", "verify", "--org", "acme"]);
+    let (code, text) = app.cli(&["audit", "verify", "--org", "acme"]);
     assert_eq!(
         code, 0,
         "without any checkpoint the shortened chain still links: {text}"
     );
-    let (code, text) = accord(
-        &app,
-        &[
-            "audit",
-            "verify",
-            "--org",
-            "acme",
-            "--checkpoint",
-            kept_text,
-        ],
-    );
+    let (code, text) = verify_kept();
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("newest entries were deleted"), "{text}");
 
@@ -374,31 +342,11 @@ async fn a_kept_report_checkpoint_catches_a_truncated_log(backend: Backend) {
             .expect("checkpoint");
     forged["seq"] = json!(seq - 3);
     std::fs::write(&kept, forged.to_string()).expect("forged");
-    let (code, text) = accord(
-        &app,
-        &[
-            "audit",
-            "verify",
-            "--org",
-            "acme",
-            "--checkpoint",
-            kept_text,
-        ],
-    );
+    let (code, text) = verify_kept();
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("signature is invalid"), "{text}");
     std::fs::write(&kept, "not json").expect("garbage");
-    let (code, text) = accord(
-        &app,
-        &[
-            "audit",
-            "verify",
-            "--org",
-            "acme",
-            "--checkpoint",
-            kept_text,
-        ],
-    );
+    let (code, text) = verify_kept();
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("is not a checkpoint"), "{text}");
     app.stop().await;

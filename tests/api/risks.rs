@@ -97,6 +97,20 @@ async fn a_risk_from_a_threat_gets_the_recommended_controls(backend: Backend) {
         "the organization's copies of the recommended controls"
     );
 
+    let counted = app
+        .ok(&token, "{ threats { key openRisks } }", json!({}))
+        .await;
+    let open_of = |key: &str| {
+        counted["threats"]
+            .as_array()
+            .expect("threats")
+            .iter()
+            .find(|t| t["key"] == key)
+            .map(|t| t["openRisks"].clone())
+    };
+    assert_eq!(open_of("prompt_injection"), Some(json!(1)));
+    assert_eq!(open_of("bias"), Some(json!(0)));
+
     // Explicit controls win over the recommendation, and can be replaced later.
     let controls = app
         .ok(

@@ -163,28 +163,36 @@ async fn with_controls<C: ConnectionTrait>(
     organization_id: i32,
     rows: Vec<risk::Model>,
 ) -> AppResult<Vec<Risk>> {
-    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-    let links = risk_control::Entity::find()
-        .filter(risk_control::Column::OrganizationId.eq(organization_id))
-        .filter(risk_control::Column::RiskId.is_in(ids))
-        .all(db)
-        .await?;
-    let control_ids: Vec<i32> = links.iter().map(|l| l.control_id).collect();
+    let mut links = risk_control::Entity::find()
+        .filter(risk_control::Column::OrganizationId.eq(organization_id));
+    // A short list names its risks; a long one takes the organization's links whole, which stays
+    // one query and under the databases' bound-parameter limits however large the register.
+    if rows.len() <= 200 {
+        links = links.filter(risk_control::Column::RiskId.is_in(rows.iter().map(|r| r.id)));
+    }
+    let links = links.all(db).await?;
+    // An organization has a few hundred controls at most: one query for all of them.
     let controls = control::Entity::find()
         .filter(control::Column::OrganizationId.eq(organization_id))
-        .filter(control::Column::Id.is_in(control_ids))
         .order_by_asc(control::Column::Code)
         .all(db)
         .await?;
+    let mut linked_ids: std::collections::HashMap<i32, Vec<i32>> = std::collections::HashMap::new();
+    for link in &links {
+        linked_ids
+            .entry(link.risk_id)
+            .or_default()
+            .push(link.control_id);
+    }
     rows.into_iter()
         .map(|row| {
+            let ids = linked_ids
+                .get(&row.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let linked = controls
                 .iter()
-                .filter(|c| {
-                    links
-                        .iter()
-                        .any(|l| l.risk_id == row.id && l.control_id == c.id)
-                })
+                .filter(|c| ids.contains(&c.id))
                 .map(|c| TreatingControl {
                     id: c.id,
                     code: c.code.clone(),
@@ -336,4 +344,20 @@ pub async fn heatmap(
     crate::analytics::compute(move || crate::analytics::heatmap::heatmap(&ratings))
         .await
         .map_err(AppError::internal)
+}
+
+/// How many open risks of the organization name a threat (one COUNT query).
+pub async fn open_count_for_threat(
+    services: &Services,
+    viewer: &Viewer,
+    threat: &str,
+) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    viewer.require_any(READERS)?;
+    Ok(risk::Entity::find()
+        .filter(risk::Column::OrganizationId.eq(viewer.organization_id()?))
+        .filter(risk::Column::Threat.eq(threats::find(threat)?.key.as_str()))
+        .filter(risk::Column::Status.ne("closed"))
+        .count(&services.db)
+        .await?)
 }

@@ -4,7 +4,8 @@
 use chrono::Utc;
 use entity::{control, risk, risk_control};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter,
 };
 
 use super::{CATEGORIES, Rating, Risk, STATUSES, TREATMENTS, find, threats};
@@ -210,6 +211,34 @@ async fn check_ai_system<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Records the risk's change (its state before, and as written now) in the audit log and commits,
+/// returning the risk as written.
+async fn logged_commit(
+    services: &Services,
+    viewer: &Viewer,
+    txn: DatabaseTransaction,
+    organization_id: i32,
+    action: &str,
+    before: Option<Risk>,
+    id: i32,
+) -> AppResult<Risk> {
+    let after = find(&txn, organization_id, id).await?;
+    let before = before.as_ref().map(snapshot).transpose()?;
+    audit::record(
+        &txn,
+        organization_id,
+        &viewer.describe(),
+        action,
+        "risk",
+        id,
+        before,
+        Some(snapshot(&after)?),
+    )
+    .await?;
+    audit::commit(services, txn, organization_id).await?;
+    Ok(after)
+}
+
 /// Adds a risk. Its treating controls are `control_ids` when given; otherwise, when the risk names
 /// a threat and `link_recommended` is set, the organization's copies of the threat's controls.
 pub async fn create(
@@ -241,20 +270,16 @@ pub async fn create(
     apply(&mut active, c, input.ai_system_id);
     let row = active.insert(&txn).await?;
     replace_links(&txn, organization_id, row.id, &controls).await?;
-    let created = find(&txn, organization_id, row.id).await?;
-    audit::record(
-        &txn,
+    logged_commit(
+        services,
+        viewer,
+        txn,
         organization_id,
-        &viewer.describe(),
         "create",
-        "risk",
-        created.id,
         None,
-        Some(snapshot(&created)?),
+        row.id,
     )
-    .await?;
-    audit::commit(services, txn, organization_id).await?;
-    Ok(created)
+    .await
 }
 
 /// Replaces a risk's fields (re-rating, treatment, status, decision); links stay as they are.
@@ -277,20 +302,16 @@ pub async fn update(
     let mut active: risk::ActiveModel = row.into();
     apply(&mut active, c, input.ai_system_id);
     active.update(&txn).await?;
-    let updated = find(&txn, organization_id, id).await?;
-    audit::record(
-        &txn,
+    logged_commit(
+        services,
+        viewer,
+        txn,
         organization_id,
-        &viewer.describe(),
         "update",
-        "risk",
+        Some(before),
         id,
-        Some(snapshot(&before)?),
-        Some(snapshot(&updated)?),
     )
-    .await?;
-    audit::commit(services, txn, organization_id).await?;
-    Ok(updated)
+    .await
 }
 
 /// Sets the controls that treat a risk (replacing the previous set).
@@ -306,18 +327,14 @@ pub async fn set_controls(
     let before = find(&txn, organization_id, id).await?;
     let controls = checked_controls(&txn, organization_id, control_ids).await?;
     replace_links(&txn, organization_id, id, &controls).await?;
-    let updated = find(&txn, organization_id, id).await?;
-    audit::record(
-        &txn,
+    logged_commit(
+        services,
+        viewer,
+        txn,
         organization_id,
-        &viewer.describe(),
         "set_controls",
-        "risk",
+        Some(before),
         id,
-        Some(snapshot(&before)?),
-        Some(snapshot(&updated)?),
     )
-    .await?;
-    audit::commit(services, txn, organization_id).await?;
-    Ok(updated)
+    .await
 }

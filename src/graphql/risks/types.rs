@@ -191,15 +191,9 @@ impl ThreatNode {
     /// Open risks of the organization that name this threat.
     async fn open_risks(&self, ctx: &Context<'_>) -> Result<i32> {
         let services = ctx.data::<Services>()?;
-        let query = risks::RiskQuery {
-            threat: Some(self.key.clone()),
-            open_only: true,
-            ..Default::default()
-        };
-        let count = risks::list(services, viewer(ctx), &query)
+        let count = risks::open_count_for_threat(services, viewer(ctx), &self.key)
             .await
-            .gql()?
-            .len();
+            .gql()?;
         Ok(i32::try_from(count).unwrap_or(i32::MAX))
     }
 }
