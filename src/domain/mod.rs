@@ -1,6 +1,7 @@
 //! Use cases and rules, one module per feature. Knows neither actix nor async-graphql; the HTTP API,
 //! the CLI and the scheduler all call these same functions.
 
+pub mod analysis;
 pub mod api_keys;
 pub mod applicability;
 pub mod approvals;

@@ -7,9 +7,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::analytics::compute;
 use crate::analytics::counts::{Count, count_by};
 use crate::analytics::heatmap::heatmap;
+use crate::domain::analysis::compute;
 use crate::domain::audit::checkpoint::Checkpoint;
 use crate::domain::audit::verify::verify;
 use crate::domain::coverage::{self, GroupBy};
@@ -160,9 +160,7 @@ async fn counted(
     values: Vec<String>,
     vocabulary: &'static [&'static str],
 ) -> AppResult<Vec<Count>> {
-    compute(move || count_by(&values, vocabulary))
-        .await
-        .map_err(AppError::internal)
+    compute(move || count_by(&values, vocabulary)).await
 }
 
 async fn posture(services: &Services, viewer: &Viewer) -> AppResult<(Posture, Vec<(i32, String)>)> {
@@ -204,9 +202,7 @@ async fn risk_summary(
         .iter()
         .map(|r| (r.current().likelihood, r.current().impact))
         .collect();
-    let cells = compute(move || heatmap(&ratings))
-        .await
-        .map_err(AppError::internal)?;
+    let cells = compute(move || heatmap(&ratings)).await?;
     let heatmap = cells
         .chunks(5)
         .map(|row| HeatRow {

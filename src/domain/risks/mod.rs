@@ -341,9 +341,7 @@ pub async fn heatmap(
             (rating.likelihood, rating.impact)
         })
         .collect();
-    crate::analytics::compute(move || crate::analytics::heatmap::heatmap(&ratings))
-        .await
-        .map_err(AppError::internal)
+    super::analysis::compute(move || crate::analytics::heatmap::heatmap(&ratings)).await
 }
 
 /// How many open risks of the organization name a threat (one COUNT query).

@@ -5,8 +5,9 @@ use async_graphql::{Context, ID, Object, Result};
 use super::types::{HeatmapCell, RiskNode, ThreatNode};
 use crate::domain::Services;
 use crate::domain::risks::{self, threats};
+use crate::domain::viewer::READERS;
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::viewer;
+use crate::graphql::guards::{RoleGuard, viewer};
 use crate::graphql::util::parse_id;
 
 #[derive(Default)]
@@ -17,6 +18,7 @@ impl RiskQuery {
     /// The risk register, filtered; highest current score first unless `sort` says otherwise
     /// (score | inherent_score | title | review_due | updated_at).
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "20 * child_complexity")]
     async fn risks(
         &self,
         ctx: &Context<'_>,
@@ -64,6 +66,7 @@ impl RiskQuery {
 
     /// Open risks per likelihood x impact cell (`basis`: current | inherent); 25 cells, the most
     /// likely row first.
+    #[graphql(complexity = "25 * child_complexity")]
     async fn risk_heatmap(
         &self,
         ctx: &Context<'_>,
@@ -84,7 +87,10 @@ impl RiskQuery {
     }
 
     /// The AI threat library: threats and the controls that treat them.
-    #[graphql(guard = "crate::graphql::guards::RoleGuard::new(crate::domain::viewer::READERS)")]
+    #[graphql(
+        guard = "RoleGuard::new(READERS)",
+        complexity = "15 * child_complexity"
+    )]
     async fn threats(&self) -> Result<Vec<ThreatNode>> {
         Ok(threats::library().gql()?.iter().map(Into::into).collect())
     }
