@@ -8,6 +8,7 @@ use crate::helpers::{Backend, TestApp, error_code};
 
 backend_tests!(
     query_shape_limits_are_enforced,
+    record_lists_weigh_as_many_rows,
     batches_are_off_by_default_and_capped_when_on,
     oversized_bodies_get_413,
     rate_limit_is_exceeded_then_recovers,
@@ -36,6 +37,28 @@ async fn query_shape_limits_are_enforced(backend: Backend) {
         error_code(&app.graphql(expensive, json!({})).await),
         "QUERY_TOO_COMPLEX"
     );
+    app.stop().await;
+}
+
+/// List fields of records count as 20 rows (risks, AI systems...) so a wide selection of a list
+/// costs what it may return, not one row.
+async fn record_lists_weigh_as_many_rows(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| config.graphql.max_complexity = 150).await;
+    let token = app.admin("acme").await;
+    app.ok(
+        &token,
+        "{ aiSystems { id name } risks { id title } }",
+        json!({}),
+    )
+    .await;
+    for wide in [
+        "{ aiSystems { id name purpose owner businessUnit lifecycleStage riskTier inScope } }",
+        "{ risks { id title category treatment owner status reviewDue reviewOverdue } }",
+        "{ policies { id title kind version status reviewDue quorum content } }",
+    ] {
+        let (_, body) = app.graphql_as(&token, wide, json!({})).await;
+        assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{wide}: {body}");
+    }
     app.stop().await;
 }
 

@@ -34,7 +34,10 @@ impl AccountQuery {
     }
 
     /// The organization's integrator API keys (admins).
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "10 * child_complexity"
+    )]
     async fn api_keys(&self, ctx: &Context<'_>) -> Result<Vec<ApiKeyNode>> {
         let services = ctx.data::<Services>()?;
         Ok(api_keys::list(services, viewer(ctx))

@@ -16,6 +16,7 @@ pub struct GovernanceQuery;
 #[Object]
 impl GovernanceQuery {
     /// Governance bodies with their members.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn governance_bodies(&self, ctx: &Context<'_>) -> Result<Vec<BodyNode>> {
         let services = ctx.data::<Services>()?;
         Ok(governance::bodies(services, viewer(ctx))
@@ -27,6 +28,7 @@ impl GovernanceQuery {
     }
 
     /// Escalation routes by severity, low to critical.
+    #[graphql(complexity = "4 * child_complexity")]
     async fn escalation_routes(&self, ctx: &Context<'_>) -> Result<Vec<RouteNode>> {
         let services = ctx.data::<Services>()?;
         Ok(governance::routes(services, viewer(ctx))

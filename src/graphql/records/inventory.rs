@@ -30,6 +30,7 @@ impl InventoryQuery {
     /// The AI system inventory, filtered and sorted (`sort`: name | risk_tier | lifecycle_stage |
     /// updated_at).
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "20 * child_complexity")]
     async fn ai_systems(
         &self,
         ctx: &Context<'_>,
@@ -66,6 +67,7 @@ impl InventoryQuery {
     }
 
     /// Model versions of an AI system, newest first.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn model_versions(
         &self,
         ctx: &Context<'_>,
@@ -92,6 +94,7 @@ impl InventoryQuery {
     }
 
     /// Documentation artefacts, optionally of one AI system or kind, newest first.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn artifacts(
         &self,
         ctx: &Context<'_>,
@@ -113,6 +116,7 @@ impl InventoryQuery {
     }
 
     /// Active, applicable controls that have no current evidence.
+    #[graphql(complexity = "50 * child_complexity")]
     async fn controls_without_current_evidence(
         &self,
         ctx: &Context<'_>,

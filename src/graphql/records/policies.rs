@@ -40,6 +40,7 @@ pub struct PolicyQuery;
 #[Object]
 impl PolicyQuery {
     /// Policies (every version), filtered by kind and status.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn policies(
         &self,
         ctx: &Context<'_>,
@@ -66,6 +67,7 @@ impl PolicyQuery {
     }
 
     /// Approved policies whose review date has passed.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn overdue_policies(&self, ctx: &Context<'_>) -> Result<Vec<PolicyNode>> {
         let services = ctx.data::<Services>()?;
         let today = chrono::Utc::now().date_naive();
@@ -78,6 +80,7 @@ impl PolicyQuery {
     }
 
     /// Approval requests, optionally for one subject (policy | deployment | system_change) or status.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn approval_requests(
         &self,
         ctx: &Context<'_>,

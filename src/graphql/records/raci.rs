@@ -16,6 +16,7 @@ pub struct RaciQuery;
 #[Object]
 impl RaciQuery {
     /// Every assignment on a subject (ai_system | control | policy | risk | governance_body).
+    #[graphql(complexity = "10 * child_complexity")]
     async fn raci(
         &self,
         ctx: &Context<'_>,
@@ -56,6 +57,7 @@ impl RaciQuery {
     }
 
     /// What a person or team holds a role for (all roles, or one, e.g. accountable).
+    #[graphql(complexity = "20 * child_complexity")]
     async fn responsibilities_of(
         &self,
         ctx: &Context<'_>,
