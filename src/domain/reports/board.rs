@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::analytics::counts::{Count, count_by};
-use crate::analytics::heatmap::heatmap;
 use crate::domain::analysis::compute;
 use crate::domain::audit::checkpoint::Checkpoint;
 use crate::domain::audit::verify::verify;
@@ -198,11 +197,7 @@ async fn risk_summary(
         .iter()
         .map(|r| r.current().level().to_string())
         .collect();
-    let ratings: Vec<(u8, u8)> = open
-        .iter()
-        .map(|r| (r.current().likelihood, r.current().impact))
-        .collect();
-    let cells = compute(move || heatmap(&ratings)).await?;
+    let cells = risks::heatmap_of(&open, "current").await?;
     let heatmap = cells
         .chunks(5)
         .map(|row| HeatRow {

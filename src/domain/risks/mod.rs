@@ -206,21 +206,40 @@ async fn with_controls<C: ConnectionTrait>(
         .collect()
 }
 
+/// The stored row of one risk of the organization.
+async fn find_row<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    id: i32,
+) -> AppResult<risk::Model> {
+    risk::Entity::find_by_id(id)
+        .filter(risk::Column::OrganizationId.eq(organization_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("risk {id}")))
+}
+
+/// A stored row as a risk, with its treating controls.
+async fn load<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    row: risk::Model,
+) -> AppResult<Risk> {
+    let id = row.id;
+    with_controls(db, organization_id, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found(format!("risk {id}")))
+}
+
 /// Loads one risk of the organization.
 pub(crate) async fn find<C: ConnectionTrait>(
     db: &C,
     organization_id: i32,
     id: i32,
 ) -> AppResult<Risk> {
-    let row = risk::Entity::find_by_id(id)
-        .filter(risk::Column::OrganizationId.eq(organization_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("risk {id}")))?;
-    with_controls(db, organization_id, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::not_found(format!("risk {id}")))
+    let row = find_row(db, organization_id, id).await?;
+    load(db, organization_id, row).await
 }
 
 /// One risk.
@@ -329,8 +348,15 @@ pub async fn heatmap(
         open_only: true,
         ..Default::default()
     };
-    let ratings: Vec<(u8, u8)> = list(services, viewer, &query)
-        .await?
+    heatmap_of(&list(services, viewer, &query).await?, basis).await
+}
+
+/// The heatmap of the given risks by their current or inherent rating.
+pub async fn heatmap_of(
+    risks: &[Risk],
+    basis: &str,
+) -> AppResult<Vec<crate::analytics::heatmap::Cell>> {
+    let ratings: Vec<(u8, u8)> = risks
         .iter()
         .map(|r| {
             let rating = if basis == "inherent" {
@@ -344,18 +370,25 @@ pub async fn heatmap(
     super::analysis::compute(move || crate::analytics::heatmap::heatmap(&ratings)).await
 }
 
-/// How many open risks of the organization name a threat (one COUNT query).
-pub async fn open_count_for_threat(
+/// How many open risks of the organization name each threat (one query, threat keys only).
+pub async fn open_counts_by_threat(
     services: &Services,
     viewer: &Viewer,
-    threat: &str,
-) -> AppResult<u64> {
-    use sea_orm::PaginatorTrait;
+) -> AppResult<std::collections::HashMap<String, u64>> {
+    use sea_orm::QuerySelect;
     viewer.require_any(READERS)?;
-    Ok(risk::Entity::find()
+    let threats: Vec<Option<String>> = risk::Entity::find()
+        .select_only()
+        .column(risk::Column::Threat)
         .filter(risk::Column::OrganizationId.eq(viewer.organization_id()?))
-        .filter(risk::Column::Threat.eq(threats::find(threat)?.key.as_str()))
+        .filter(risk::Column::Threat.is_not_null())
         .filter(risk::Column::Status.ne("closed"))
-        .count(&services.db)
-        .await?)
+        .into_tuple()
+        .all(&services.db)
+        .await?;
+    let mut counts = std::collections::HashMap::new();
+    for threat in threats.into_iter().flatten() {
+        *counts.entry(threat).or_insert(0) += 1;
+    }
+    Ok(counts)
 }

@@ -8,7 +8,7 @@ use sea_orm::{
     EntityTrait, QueryFilter,
 };
 
-use super::{CATEGORIES, Rating, Risk, STATUSES, TREATMENTS, find, threats};
+use super::{CATEGORIES, Rating, Risk, STATUSES, TREATMENTS, find, find_row, load, threats};
 use crate::db::begin_write;
 use crate::domain::Services;
 use crate::domain::audit::{self, snapshot};
@@ -293,12 +293,9 @@ pub async fn update(
     let organization_id = viewer.organization_id()?;
     let c = check(&input)?;
     let txn = begin_write(&services.db).await?;
-    let before = find(&txn, organization_id, id).await?;
+    let row = find_row(&txn, organization_id, id).await?;
+    let before = load(&txn, organization_id, row.clone()).await?;
     check_ai_system(&txn, organization_id, input.ai_system_id).await?;
-    let row = risk::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("risk {id}")))?;
     let mut active: risk::ActiveModel = row.into();
     apply(&mut active, c, input.ai_system_id);
     active.update(&txn).await?;

@@ -91,7 +91,15 @@ impl RiskQuery {
         guard = "RoleGuard::new(READERS)",
         complexity = "15 * child_complexity"
     )]
-    async fn threats(&self) -> Result<Vec<ThreatNode>> {
-        Ok(threats::library().gql()?.iter().map(Into::into).collect())
+    async fn threats(&self, ctx: &Context<'_>) -> Result<Vec<ThreatNode>> {
+        let services = ctx.data::<Services>()?;
+        let open = risks::open_counts_by_threat(services, viewer(ctx))
+            .await
+            .gql()?;
+        Ok(threats::library()
+            .gql()?
+            .iter()
+            .map(|t| ThreatNode::new(t, open.get(&t.key).copied().unwrap_or(0)))
+            .collect())
     }
 }

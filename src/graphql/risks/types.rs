@@ -1,12 +1,10 @@
 //! GraphQL shapes of risks, threats and the heatmap (wrapping the domain's).
 
-use async_graphql::{ComplexObject, Context, ID, InputObject, Result, SimpleObject};
+use async_graphql::{ID, InputObject, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::Services;
 use crate::domain::risks::{self, Rating, Risk, TreatingControl, threats::Threat};
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::viewer;
 use crate::graphql::util::parse_id;
 
 /// A likelihood x impact rating (1-5 each).
@@ -161,7 +159,7 @@ impl RiskInput {
 
 /// A threat of the AI threat library, with the controls that treat it.
 #[derive(SimpleObject, Clone)]
-#[graphql(complex, name = "Threat")]
+#[graphql(name = "Threat")]
 pub struct ThreatNode {
     pub key: String,
     pub name: String,
@@ -171,10 +169,12 @@ pub struct ThreatNode {
     pub control_codes: Vec<String>,
     /// Why these controls.
     pub rationale: String,
+    /// Open risks of the organization that name this threat.
+    pub open_risks: i32,
 }
 
-impl From<&Threat> for ThreatNode {
-    fn from(t: &Threat) -> Self {
+impl ThreatNode {
+    pub fn new(t: &Threat, open_risks: u64) -> Self {
         ThreatNode {
             key: t.key.clone(),
             name: t.name.clone(),
@@ -182,19 +182,8 @@ impl From<&Threat> for ThreatNode {
             description: t.description.clone(),
             control_codes: t.controls.clone(),
             rationale: t.rationale.clone(),
+            open_risks: i32::try_from(open_risks).unwrap_or(i32::MAX),
         }
-    }
-}
-
-#[ComplexObject]
-impl ThreatNode {
-    /// Open risks of the organization that name this threat.
-    async fn open_risks(&self, ctx: &Context<'_>) -> Result<i32> {
-        let services = ctx.data::<Services>()?;
-        let count = risks::open_count_for_threat(services, viewer(ctx), &self.key)
-            .await
-            .gql()?;
-        Ok(i32::try_from(count).unwrap_or(i32::MAX))
     }
 }
 
