@@ -8,8 +8,14 @@ use sea_orm::{DbErr, SqlErr};
 pub enum AppError {
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
-    Validation(String),
+    /// A rule the input breaks; `field` is the input path and `rule` a stable snake_case name,
+    /// both exposed as `extensions.field` / `extensions.rule` so a form can point at the input.
+    #[error("{message}")]
+    Validation {
+        message: String,
+        field: Option<String>,
+        rule: Option<&'static str>,
+    },
     #[error("{0}")]
     Conflict(String),
     #[error("authentication required")]
@@ -28,7 +34,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::NotFound(_) => "NOT_FOUND",
-            AppError::Validation(_) => "VALIDATION",
+            AppError::Validation { .. } => "VALIDATION",
             AppError::Conflict(_) => "CONFLICT",
             AppError::Unauthenticated => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
@@ -42,7 +48,28 @@ impl AppError {
     }
 
     pub fn validation(message: impl Into<String>) -> Self {
-        AppError::Validation(message.into())
+        AppError::Validation {
+            message: message.into(),
+            field: None,
+            rule: None,
+        }
+    }
+
+    /// A rule violation naming the input `field` (its GraphQL input path) and the `rule` broken.
+    pub fn rule(field: impl Into<String>, rule: &'static str, message: impl Into<String>) -> Self {
+        AppError::Validation {
+            message: message.into(),
+            field: Some(field.into()),
+            rule: Some(rule),
+        }
+    }
+
+    /// The input path and rule of a validation error, when it names them.
+    pub fn field_and_rule(&self) -> (Option<&str>, Option<&'static str>) {
+        match self {
+            AppError::Validation { field, rule, .. } => (field.as_deref(), *rule),
+            _ => (None, None),
+        }
     }
 
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {

@@ -15,6 +15,7 @@ use super::Services;
 use super::audit;
 use super::viewer::{Credential, Principal, Role, Viewer};
 use crate::db::begin_write;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 /// Every key starts with this, so leaked keys are easy to recognise by scanners.
@@ -56,9 +57,9 @@ pub async fn create(
     viewer: &Viewer,
     name: &str,
 ) -> AppResult<(String, ApiKey)> {
-    viewer.require_any(&[Role::Admin])?;
+    viewer.require(Permission::ManageAccess)?;
     let organization_id = viewer.organization_id()?;
-    let name = super::validate::text("name", name, 100)?;
+    let name = super::validate::line("name", name, 100)?;
     let name = name.as_str();
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
@@ -94,7 +95,7 @@ pub async fn create(
 
 /// The caller's organization's keys, newest first.
 pub async fn list(services: &Services, viewer: &Viewer) -> AppResult<Vec<ApiKey>> {
-    viewer.require_any(&[Role::Admin])?;
+    viewer.require(Permission::ManageAccess)?;
     Ok(api_key::Entity::find()
         .filter(api_key::Column::OrganizationId.eq(viewer.organization_id()?))
         .order_by_desc(api_key::Column::Id)
@@ -108,7 +109,7 @@ pub async fn list(services: &Services, viewer: &Viewer) -> AppResult<Vec<ApiKey>
 /// Revokes a key of the caller's organization (idempotent). Another organization's key is
 /// `NOT_FOUND`, exactly like a key that does not exist.
 pub async fn revoke(services: &Services, viewer: &Viewer, id: i32) -> AppResult<ApiKey> {
-    viewer.require_any(&[Role::Admin])?;
+    viewer.require(Permission::ManageAccess)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
     let found = api_key::Entity::find_by_id(id)

@@ -11,8 +11,9 @@ use sea_orm::{
 
 use super::Services;
 use super::audit;
-use super::viewer::{Viewer, WRITERS};
+use super::viewer::Viewer;
 use crate::db::begin_write;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 /// An exclusion decision.
@@ -56,7 +57,7 @@ pub async fn set(
     applicable: bool,
     justification: Option<String>,
 ) -> AppResult<Option<Exclusion>> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteControls)?;
     services.catalog.requirement(requirement_id)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;

@@ -13,8 +13,9 @@ use serde::Serialize;
 use super::Services;
 use super::audit::{self, snapshot};
 use super::validate;
-use super::viewer::{READERS, Viewer, WRITERS};
+use super::viewer::Viewer;
 use crate::db::begin_write;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 pub const SUBJECTS: &[&str] = &["policy", "deployment", "system_change"];
@@ -207,7 +208,7 @@ pub async fn request(
     quorum: i32,
     summary: &str,
 ) -> AppResult<ApprovalRequest> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     if subject_type == "policy" {
         return Err(AppError::validation(
             "submit policies for review with submitPolicy",
@@ -238,7 +239,7 @@ pub async fn decide(
     decision: &str,
     comment: &str,
 ) -> AppResult<ApprovalRequest> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::DecideApproval)?;
     let approver = viewer.principal()?.subject.clone();
     let organization_id = viewer.organization_id()?;
     let decision = validate::one_of("decision", decision, DECISIONS)?;
@@ -390,7 +391,7 @@ pub async fn list(
     subject: Option<(&str, i32)>,
     status: Option<&str>,
 ) -> AppResult<Vec<ApprovalRequest>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let mut query = approval_request::Entity::find()
         .filter(approval_request::Column::OrganizationId.eq(viewer.organization_id()?))
         .order_by_desc(approval_request::Column::Id);

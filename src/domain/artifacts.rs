@@ -16,8 +16,9 @@ use sha2::{Digest, Sha256};
 use super::Services;
 use super::audit::{self, snapshot};
 use super::validate;
-use super::viewer::{CROSSWALK_READERS, READERS, Viewer, WRITERS};
+use super::viewer::Viewer;
 use crate::db::begin_write;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 pub const KINDS: &[&str] = &[
@@ -127,10 +128,10 @@ async fn check_links<C: ConnectionTrait>(
 
 /// Adds the next version of an artefact (by kind and title).
 pub async fn add(services: &Services, viewer: &Viewer, input: NewArtifact) -> AppResult<Artifact> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let kind = validate::one_of("kind", &input.kind, KINDS)?;
-    let title = validate::text("title", &input.title, 300)?;
+    let title = validate::line("title", &input.title, 300)?;
     let (sha256, size) = match (&input.content, &input.uri) {
         (Some(content), _) => {
             if content.len() > MAX_CONTENT_BYTES {
@@ -224,7 +225,7 @@ pub async fn list(
     ai_system_id: Option<i32>,
     kind: Option<&str>,
 ) -> AppResult<Vec<Artifact>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let mut query = artifact::Entity::find()
         .filter(artifact::Column::OrganizationId.eq(viewer.organization_id()?))
         .order_by_desc(artifact::Column::Id);
@@ -248,7 +249,7 @@ pub async fn content(
     viewer: &Viewer,
     id: i32,
 ) -> AppResult<(Artifact, Vec<u8>)> {
-    viewer.require_any(CROSSWALK_READERS)?;
+    viewer.require(Permission::ReadCrosswalk)?;
     let row = artifact::Entity::find_by_id(id)
         .filter(artifact::Column::OrganizationId.eq(viewer.organization_id()?))
         .one(&services.db)

@@ -20,7 +20,8 @@ use super::applicability::{Exclusion, exclusions};
 use super::controls::{ControlStatus, Effectiveness, all_mappings};
 use super::evidence::controls_with_current_evidence;
 use super::relationship::Relationship;
-use super::viewer::{READERS, Viewer};
+use super::viewer::Viewer;
+use crate::domain::access::Permission;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -108,7 +109,7 @@ pub async fn assess(
     viewer: &Viewer,
     framework_id: i32,
 ) -> AppResult<Vec<RequirementCoverage>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let organization_id = viewer.organization_id()?;
     let db = &services.db;
     let now = Utc::now();

@@ -12,8 +12,9 @@ use sea_orm::{
 
 use super::Services;
 use super::controls::find_model;
-use super::viewer::{CROSSWALK_READERS, Viewer, WRITERS};
+use super::viewer::Viewer;
 use crate::db::begin_write;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 /// Kinds of evidence an auditor expects to see.
@@ -88,8 +89,8 @@ pub async fn add(
     control_id: i32,
     input: NewEvidence,
 ) -> AppResult<Evidence> {
-    viewer.require_any(WRITERS)?;
-    super::validate::text("title", &input.title, 300)?;
+    viewer.require(Permission::WriteControls)?;
+    super::validate::line("title", &input.title, 300)?;
     let kind = super::validate::one_of("kind", &input.kind, KINDS)?;
     if input
         .valid_until
@@ -145,7 +146,7 @@ pub async fn of_control(
     viewer: &Viewer,
     control_id: i32,
 ) -> AppResult<Vec<Evidence>> {
-    viewer.require_any(CROSSWALK_READERS)?;
+    viewer.require(Permission::ReadCrosswalk)?;
     let organization_id = viewer.organization_id()?;
     find_model(&services.db, organization_id, control_id).await?;
     Ok(evidence::Entity::find()

@@ -12,8 +12,9 @@ use serde::Serialize;
 use super::Services;
 use super::audit::{self, snapshot};
 use super::validate;
-use super::viewer::{READERS, Role, Viewer, WRITERS};
+use super::viewer::Viewer;
 use crate::db::begin_write;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 pub const BODY_KINDS: &[&str] = &[
@@ -100,9 +101,9 @@ pub async fn create_body(
     kind: &str,
     mandate: &str,
 ) -> AppResult<Body> {
-    viewer.require_any(&[Role::Admin])?;
+    viewer.require(Permission::ManageGovernance)?;
     let organization_id = viewer.organization_id()?;
-    let name = validate::text("name", name, 200)?;
+    let name = validate::line("name", name, 200)?;
     let kind = validate::one_of("kind", kind, BODY_KINDS)?;
     let txn = begin_write(&services.db).await?;
     let exists = governance_body::Entity::find()
@@ -148,9 +149,9 @@ pub async fn set_member(
     role: &str,
     can_approve: bool,
 ) -> AppResult<Body> {
-    viewer.require_any(&[Role::Admin])?;
+    viewer.require(Permission::ManageGovernance)?;
     let organization_id = viewer.organization_id()?;
-    let person = validate::text("person", person, 200)?;
+    let person = validate::line("person", person, 200)?;
     let role = validate::one_of("role", role, MEMBER_ROLES)?;
     let txn = begin_write(&services.db).await?;
     let body = find_body(&txn, organization_id, body_id).await?;
@@ -190,7 +191,7 @@ pub async fn set_member(
 
 /// Every body with its members.
 pub async fn bodies(services: &Services, viewer: &Viewer) -> AppResult<Vec<Body>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let rows = governance_body::Entity::find()
         .filter(governance_body::Column::OrganizationId.eq(viewer.organization_id()?))
         .order_by_asc(governance_body::Column::Name)
@@ -243,7 +244,7 @@ pub async fn set_route(
     body_id: i32,
     recipients: Vec<String>,
 ) -> AppResult<Route> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let severity = validate::one_of("severity", severity, SEVERITIES)?;
     if recipients.is_empty() {
@@ -304,7 +305,7 @@ pub async fn set_route(
 
 /// Every escalation route, from low to critical.
 pub async fn routes(services: &Services, viewer: &Viewer) -> AppResult<Vec<Route>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let mut routes: Vec<Route> = escalation_route::Entity::find()
         .filter(escalation_route::Column::OrganizationId.eq(viewer.organization_id()?))
         .all(&services.db)

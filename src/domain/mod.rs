@@ -1,6 +1,7 @@
 //! Use cases and rules, one module per feature. Knows neither actix nor async-graphql; the HTTP API,
 //! the CLI and the scheduler all call these same functions.
 
+pub mod access;
 pub mod analysis;
 pub mod api_keys;
 pub mod applicability;
@@ -49,6 +50,6 @@ impl Services {
         if self.public_catalog {
             return Ok(());
         }
-        viewer.require_any(viewer::CROSSWALK_READERS)
+        viewer.require(access::Permission::ReadCrosswalk)
     }
 }

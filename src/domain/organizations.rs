@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use super::Services;
 use super::audit;
-use super::viewer::{Role, Viewer};
+use super::viewer::Viewer;
 use crate::db::begin_write;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 /// An organization as the API shows it.
@@ -54,9 +55,9 @@ pub async fn create(
     slug: &str,
     name: &str,
 ) -> AppResult<Organization> {
-    viewer.require_any(&[Role::Admin])?;
+    viewer.require(Permission::ManageAccess)?;
     validate_slug(slug)?;
-    let name = super::validate::text("name", name, 200)?;
+    let name = super::validate::line("name", name, 200)?;
     let name = name.as_str();
     let txn = begin_write(&services.db).await?;
     let exists = organization::Entity::find()

@@ -16,8 +16,9 @@ use super::Services;
 use super::approvals::{self, ApprovalRequest};
 use super::audit::{self, snapshot};
 use super::validate;
-use super::viewer::{READERS, Viewer, WRITERS};
+use super::viewer::Viewer;
 use crate::db::begin_write;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 pub const KINDS: &[&str] = &[
@@ -115,10 +116,10 @@ fn family_of(title: &str) -> String {
 
 /// Writes a first draft.
 pub async fn create(services: &Services, viewer: &Viewer, input: NewPolicy) -> AppResult<Policy> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let kind = validate::one_of("kind", &input.kind, KINDS)?;
-    let title = validate::text("title", &input.title, 300)?;
+    let title = validate::line("title", &input.title, 300)?;
     let content = validate::text("content", &input.content, 200_000)?;
     let review_due = validate::date("reviewDue", &input.review_due)?.to_string();
     let txn = begin_write(&services.db).await?;
@@ -177,14 +178,14 @@ pub async fn edit(
     id: i32,
     changes: PolicyEdit,
 ) -> AppResult<Policy> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
     let current = find(&txn, organization_id, id).await?;
     let title = changes
         .title
         .as_deref()
-        .map(|t| validate::text("title", t, 300))
+        .map(|t| validate::line("title", t, 300))
         .transpose()?;
     let content = changes
         .content
@@ -269,7 +270,7 @@ pub async fn edit(
 
 /// Sends a draft for review: opens an approval request to its governance body.
 pub async fn submit(services: &Services, viewer: &Viewer, id: i32) -> AppResult<ApprovalRequest> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
     let current = find(&txn, organization_id, id).await?;
@@ -379,7 +380,7 @@ pub async fn on_decided<C: ConnectionTrait>(
 
 /// Retires an approved policy.
 pub async fn retire(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Policy> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
     let current = find(&txn, organization_id, id).await?;
@@ -416,7 +417,7 @@ pub async fn list(
     kind: Option<&str>,
     status: Option<&str>,
 ) -> AppResult<Vec<Policy>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let mut query = policy::Entity::find()
         .filter(policy::Column::OrganizationId.eq(viewer.organization_id()?))
         .order_by_asc(policy::Column::Family)
@@ -437,7 +438,7 @@ pub async fn list(
 
 /// One policy version.
 pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Policy> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     Ok(find(&services.db, viewer.organization_id()?, id)
         .await?
         .into())

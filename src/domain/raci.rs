@@ -14,8 +14,9 @@ use serde::Serialize;
 use super::Services;
 use super::audit::{self, snapshot};
 use super::validate;
-use super::viewer::{READERS, Viewer, WRITERS};
+use super::viewer::Viewer;
 use crate::db::begin_write;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 pub const SUBJECTS: &[&str] = &["ai_system", "control", "policy", "risk", "governance_body"];
@@ -102,12 +103,12 @@ pub async fn assign(
     party_kind: &str,
     role: &str,
 ) -> AppResult<Assignment> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let subject_type = validate::one_of("subjectType", subject_type, SUBJECTS)?;
     let role = validate::one_of("role", role, ROLES)?;
     let party_kind = validate::one_of("partyKind", party_kind, PARTY_KINDS)?;
-    let party = validate::text("party", party, 200)?;
+    let party = validate::line("party", party, 200)?;
     let txn = begin_write(&services.db).await?;
     check_subject(&txn, organization_id, subject_type, subject_id).await?;
     let accountable_key = format!("{subject_type}:{subject_id}");
@@ -166,7 +167,7 @@ pub async fn assign(
 
 /// Removes an assignment.
 pub async fn unassign(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Assignment> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
     let current = raci_assignment::Entity::find_by_id(id)
@@ -198,7 +199,7 @@ pub async fn for_subject(
     subject_type: &str,
     subject_id: i32,
 ) -> AppResult<Vec<Assignment>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let subject_type = validate::one_of("subjectType", subject_type, SUBJECTS)?;
     Ok(raci_assignment::Entity::find()
         .filter(raci_assignment::Column::OrganizationId.eq(viewer.organization_id()?))
@@ -232,7 +233,7 @@ pub async fn of_party(
     party: &str,
     role: Option<&str>,
 ) -> AppResult<Vec<Assignment>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let mut query = raci_assignment::Entity::find()
         .filter(raci_assignment::Column::OrganizationId.eq(viewer.organization_id()?))
         .filter(raci_assignment::Column::Party.eq(party.trim()))

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 /// A role a token or API key grants.
@@ -128,6 +129,11 @@ impl Viewer {
         }
     }
 
+    /// Succeeds when the caller holds a role with `permission` (see [`crate::domain::access`]).
+    pub fn require(&self, permission: Permission) -> AppResult<()> {
+        self.require_any(permission.roles())
+    }
+
     /// Any authenticated caller (or the system).
     pub fn require_authenticated(&self) -> AppResult<()> {
         match self {
@@ -149,16 +155,3 @@ impl Viewer {
         }
     }
 }
-
-/// Roles that may read the organization's governance data.
-pub const READERS: &[Role] = &[Role::Admin, Role::Editor, Role::Auditor, Role::Executive];
-/// Roles that may read catalogs, controls and crosswalks.
-pub const CROSSWALK_READERS: &[Role] = &[
-    Role::Admin,
-    Role::Editor,
-    Role::Auditor,
-    Role::Executive,
-    Role::Integrator,
-];
-/// Roles that may change governance records.
-pub const WRITERS: &[Role] = &[Role::Admin, Role::Editor];

@@ -1,13 +1,13 @@
 //! The audit log (admins and auditors) and its verification (admins).
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::domain::Services;
 use crate::domain::audit::query::{self, AuditEntry as Entry, AuditFilter};
-use crate::domain::viewer::Role;
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::guards::{Can, viewer};
 
 /// One audit entry.
 pub struct AuditEntry(Entry);
@@ -75,7 +75,7 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// Audit entries of the organization, oldest first; page with `afterSeq`.
     #[graphql(
-        guard = "RoleGuard::new(&[Role::Admin, Role::Auditor])",
+        guard = "Can(Permission::ReadAuditLog)",
         complexity = "first.unwrap_or(100).max(0) as usize * child_complexity"
     )]
     #[allow(clippy::too_many_arguments)]
@@ -86,7 +86,7 @@ impl AuditQuery {
         entity_id: Option<String>,
         actor: Option<String>,
         since: Option<DateTime<Utc>>,
-        after_seq: Option<i64>,
+        after_seq: Option<i32>,
         first: Option<i32>,
     ) -> Result<Vec<AuditEntry>> {
         let services = ctx.data::<Services>()?;
@@ -95,7 +95,7 @@ impl AuditQuery {
             entity_id,
             actor,
             since,
-            after_seq,
+            after_seq: after_seq.map(i64::from),
             limit: u64::try_from(first.unwrap_or(100)).unwrap_or(0),
         };
         Ok(query::entries(services, viewer(ctx), &filter)
@@ -107,7 +107,7 @@ impl AuditQuery {
     }
 
     /// Recomputes the organization's audit chain and checks it against the latest checkpoint.
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(guard = "Can(Permission::VerifyAudit)")]
     async fn audit_verification(&self, ctx: &Context<'_>) -> Result<AuditVerification> {
         let services = ctx.data::<Services>()?;
         let report = query::verify_own(services, viewer(ctx)).await.gql()?;

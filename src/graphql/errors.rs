@@ -14,7 +14,17 @@ pub fn to_gql_error(err: AppError) -> async_graphql::Error {
         tracing::error!(error = ?source, "internal error in a resolver");
     }
     let code = err.code();
-    async_graphql::Error::new(err.to_string()).extend_with(|_, ext| ext.set("code", code))
+    let (field, rule) = err.field_and_rule();
+    let field = field.map(str::to_owned);
+    async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
+        ext.set("code", code);
+        if let Some(field) = &field {
+            ext.set("field", field.as_str());
+        }
+        if let Some(rule) = rule {
+            ext.set("rule", rule);
+        }
+    })
 }
 
 /// `.gql()` on a domain result gives a GraphQL result with the error's code attached.
@@ -37,13 +47,19 @@ pub fn coded_error(message: impl Into<String>, code: &str) -> ServerError {
 
 /// Sets (or replaces) the `code` extension of an error.
 pub fn set_code(error: &mut ServerError, code: &str) {
+    set_extension(error, "code", code);
+}
+
+/// Sets (or replaces) one extension of an error.
+pub fn set_extension(error: &mut ServerError, name: &str, value: &str) {
     error
         .extensions
         .get_or_insert_with(ErrorExtensionValues::default)
-        .set("code", code);
+        .set(name, value);
 }
 
-fn has_code(error: &ServerError) -> bool {
+/// True when the error already carries an `extensions.code`.
+pub fn has_code(error: &ServerError) -> bool {
     error
         .extensions
         .as_ref()

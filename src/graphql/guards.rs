@@ -4,6 +4,7 @@
 use async_graphql::{Context, Guard, Result};
 
 use super::errors::to_gql_error;
+use crate::domain::access::Permission;
 use crate::domain::viewer::{Role, Viewer};
 
 static ANONYMOUS: Viewer = Viewer::Anonymous;
@@ -27,6 +28,16 @@ impl RoleGuard {
 impl Guard for RoleGuard {
     async fn check(&self, ctx: &Context<'_>) -> Result<()> {
         viewer(ctx).require_any(self.roles).map_err(to_gql_error)
+    }
+}
+
+/// Allows the field when the viewer's roles grant the permission (the role matrix in
+/// `crate::domain::access`; the use case checks the same permission again).
+pub struct Can(pub Permission);
+
+impl Guard for Can {
+    async fn check(&self, ctx: &Context<'_>) -> Result<()> {
+        viewer(ctx).require(self.0).map_err(to_gql_error)
     }
 }
 

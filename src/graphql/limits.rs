@@ -1,17 +1,22 @@
 //! Request limits that async-graphql does not enforce on its own, as a schema extension:
 //! - a cap on fields per document, aliases and `__typename` included (the complexity limit skips
 //!   `__typename`, so an alias flood of it would pass), counted with fragments expanded;
-//! - stable codes for parse failures, depth and complexity rejections and other validation errors.
+//! - stable codes for parse failures, depth and complexity rejections and other validation errors;
+//! - argument values that fail to parse as their type become `VALIDATION` naming the input
+//!   ([`super::input_errors`]), not an uncoded resolver error.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::{
-    ServerError, ServerResult, ValidationResult, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation},
+    Response, ServerError, ServerResult, ValidationResult, Variables,
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
+    },
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
 use super::errors::set_code;
+use super::{input_errors, nesting};
 
 /// Factory for the limits extension.
 pub struct RequestLimits {
@@ -28,12 +33,16 @@ impl ExtensionFactory for RequestLimits {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(LimitsExtension {
             max_fields: self.max_fields,
+            request: Mutex::new(None),
         })
     }
 }
 
+/// One per request: the document text and variables are kept so that input failures found
+/// during execution can be traced back to the argument that caused them.
 struct LimitsExtension {
     max_fields: usize,
+    request: Mutex<Option<(String, Variables)>>,
 }
 
 #[async_graphql::async_trait::async_trait]
@@ -45,6 +54,15 @@ impl Extension for LimitsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        // Before anything recursive (the parser included) sees the document.
+        if let Err(too_deep) = nesting::check(query, nesting::MAX_NESTING) {
+            let mut err = ServerError::new(too_deep.to_string(), None);
+            set_code(&mut err, "QUERY_TOO_DEEP");
+            return Err(err);
+        }
+        if let Ok(mut kept) = self.request.lock() {
+            *kept = Some((query.to_owned(), variables.clone()));
+        }
         let document = next.run(ctx, query, variables).await.map_err(|mut err| {
             set_code(&mut err, "GRAPHQL_PARSE_FAILED");
             err
@@ -62,6 +80,22 @@ impl Extension for LimitsExtension {
             return Err(err);
         }
         Ok(document)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        if !response.errors.is_empty()
+            && let Ok(kept) = self.request.lock()
+            && let Some((query, variables)) = kept.as_ref()
+        {
+            input_errors::classify(query, variables, &mut response.errors);
+        }
+        response
     }
 
     async fn validation(

@@ -21,6 +21,7 @@ use super::body::{BodyError, read_limited};
 use super::response::error;
 use crate::domain::viewer::Viewer;
 use crate::graphql::errors::{coded_error, finalize_errors};
+use crate::graphql::nesting;
 
 pub async fn post(
     req: HttpRequest,
@@ -145,9 +146,12 @@ pub async fn get(
     respond(execute(&state, &viewer, request).await)
 }
 
-/// True when the operation that would run is not a query. A document that does not parse is left
-/// to the executor, which reports the parse error with its code.
+/// True when the operation that would run is not a query. A document that does not parse, or
+/// nests too deep to parse safely, is left to the executor, which refuses it with its code.
 fn runs_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    if nesting::check(query, nesting::MAX_NESTING).is_err() {
+        return false;
+    }
     let Ok(document) = parse_query(query) else {
         return false;
     };

@@ -8,6 +8,7 @@ mod graphiql;
 mod graphql;
 mod health;
 mod interchange;
+mod methods;
 pub mod rate_limit;
 mod reports;
 pub mod response;
@@ -33,31 +34,36 @@ pub struct AppState {
 
 pub use security::{cors, security_headers};
 
-/// Registers every route.
+/// Registers every route. Each path answers the methods it serves; any other method gets
+/// `405 METHOD_NOT_ALLOWED` with `Allow`, and `OPTIONS` gets `204` with `Allow` (a CORS preflight
+/// from an allowed origin is answered by the CORS middleware before routing).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/graphql", web::post().to(graphql::post))
-        .route("/graphql", web::get().to(graphql::get))
-        .route("/graphiql", web::get().to(graphiql::page))
-        .route("/graphiql.js", web::get().to(graphiql::script))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route(
-            "/exports/crosswalk.csv",
-            web::get().to(interchange::crosswalk_csv),
-        )
-        .route(
-            "/exports/oscal/mapping.json",
-            web::get().to(interchange::crosswalk_oscal),
-        )
-        .route(
-            "/exports/oscal/catalog/{slug}",
-            web::get().to(interchange::catalog_oscal),
-        )
-        .route(
-            "/imports/crosswalk",
-            web::post().to(interchange::crosswalk_import),
-        )
-        .route("/reports/{kind}", web::get().to(reports::download))
-        .route("/uploads/artifact", web::post().to(artifacts::upload))
-        .route("/artifacts/{id}/content", web::get().to(artifacts::content));
+    use methods::{GET, GET_POST, POST, resource};
+    cfg.service(
+        resource("/graphql", GET_POST)
+            .route(web::post().to(graphql::post))
+            .route(web::get().to(graphql::get)),
+    )
+    .service(resource("/graphiql", GET).route(web::get().to(graphiql::page)))
+    .service(resource("/graphiql.js", GET).route(web::get().to(graphiql::script)))
+    .service(resource("/healthz", GET).route(web::get().to(health::healthz)))
+    .service(resource("/readyz", GET).route(web::get().to(health::readyz)))
+    .service(
+        resource("/exports/crosswalk.csv", GET).route(web::get().to(interchange::crosswalk_csv)),
+    )
+    .service(
+        resource("/exports/oscal/mapping.json", GET)
+            .route(web::get().to(interchange::crosswalk_oscal)),
+    )
+    .service(
+        resource("/exports/oscal/catalog/{slug}", GET)
+            .route(web::get().to(interchange::catalog_oscal)),
+    )
+    .service(
+        resource("/imports/crosswalk", POST).route(web::post().to(interchange::crosswalk_import)),
+    )
+    .service(resource("/reports/{kind}", GET).route(web::get().to(reports::download)))
+    .service(resource("/uploads/artifact", POST).route(web::post().to(artifacts::upload)))
+    .service(resource("/artifacts/{id}/content", GET).route(web::get().to(artifacts::content)))
+    .default_service(web::to(methods::not_found));
 }

@@ -16,7 +16,7 @@ pub fn app_error(err: crate::error::AppError) -> HttpResponse {
     use crate::error::AppError;
     let status = match &err {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Validation(_) => StatusCode::BAD_REQUEST,
+        AppError::Validation { .. } => StatusCode::BAD_REQUEST,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -26,5 +26,15 @@ pub fn app_error(err: crate::error::AppError) -> HttpResponse {
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
-    error(status, err.code(), &err.to_string())
+    let (field, rule) = err.field_and_rule();
+    let mut extensions = json!({ "code": err.code() });
+    if let Some(field) = field {
+        extensions["field"] = json!(field);
+    }
+    if let Some(rule) = rule {
+        extensions["rule"] = json!(rule);
+    }
+    HttpResponse::build(status).json(json!({
+        "errors": [{ "message": err.to_string(), "extensions": extensions }]
+    }))
 }

@@ -38,6 +38,7 @@ mod cli;
 mod coverage;
 mod crosswalk;
 mod errors;
+mod hardening;
 mod health;
 mod helpers;
 mod interchange;

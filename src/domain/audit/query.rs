@@ -5,7 +5,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::verify::{Verification, verify};
 use crate::domain::Services;
-use crate::domain::viewer::{Role, Viewer};
+use crate::domain::access::Permission;
+use crate::domain::viewer::Viewer;
 use crate::error::{AppError, AppResult};
 
 /// One audit entry as the API shows it.
@@ -59,7 +60,7 @@ pub async fn entries(
     viewer: &Viewer,
     filter: &AuditFilter,
 ) -> AppResult<Vec<AuditEntry>> {
-    viewer.require_any(&[Role::Admin, Role::Auditor])?;
+    viewer.require(Permission::ReadAuditLog)?;
     if filter.limit == 0 || filter.limit > 1000 {
         return Err(AppError::validation("first must be between 1 and 1000"));
     }
@@ -94,6 +95,6 @@ pub async fn entries(
 
 /// Verifies the viewer's organization's chain (admins).
 pub async fn verify_own(services: &Services, viewer: &Viewer) -> AppResult<Verification> {
-    viewer.require_any(&[Role::Admin])?;
+    viewer.require(Permission::VerifyAudit)?;
     verify(&services.db, &services.audit, viewer.organization_id()?).await
 }

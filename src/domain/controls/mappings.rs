@@ -10,8 +10,9 @@ use super::find_model;
 use super::types::{ControlMapping, MappingInput, validate_mapping};
 use crate::db::begin_write;
 use crate::domain::Services;
+use crate::domain::access::Permission;
 use crate::domain::audit::{self, snapshot};
-use crate::domain::viewer::{CROSSWALK_READERS, Viewer, WRITERS};
+use crate::domain::viewer::Viewer;
 use crate::error::{AppError, AppResult};
 
 /// Mappings of one control, in catalog order.
@@ -20,7 +21,7 @@ pub async fn mappings_of(
     viewer: &Viewer,
     control_id: i32,
 ) -> AppResult<Vec<ControlMapping>> {
-    viewer.require_any(CROSSWALK_READERS)?;
+    viewer.require(Permission::ReadCrosswalk)?;
     let organization_id = viewer.organization_id()?;
     find_model(&services.db, organization_id, control_id).await?;
     let mut mappings: Vec<ControlMapping> = control_mapping::Entity::find()
@@ -63,7 +64,7 @@ pub async fn add_mapping(
     requirement_id: i32,
     input: MappingInput,
 ) -> AppResult<ControlMapping> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteControls)?;
     validate_mapping(&input)?;
     services.catalog.requirement(requirement_id)?;
     let organization_id = viewer.organization_id()?;
@@ -137,7 +138,7 @@ pub async fn update_mapping(
     id: i32,
     input: MappingInput,
 ) -> AppResult<ControlMapping> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteControls)?;
     validate_mapping(&input)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
@@ -172,7 +173,7 @@ pub async fn remove_mapping(
     viewer: &Viewer,
     id: i32,
 ) -> AppResult<ControlMapping> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteControls)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
     let current = find_mapping(&txn, organization_id, id).await?;

@@ -21,8 +21,9 @@ use sea_orm::{
 use super::Services;
 use super::audit::{self, snapshot};
 use super::validate;
-use super::viewer::{CROSSWALK_READERS, Viewer, WRITERS};
+use super::viewer::Viewer;
 use crate::db::begin_write;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 /// Loads a control of the viewer's organization.
@@ -44,7 +45,7 @@ pub async fn list(
     viewer: &Viewer,
     filter: &ControlFilter,
 ) -> AppResult<Vec<Control>> {
-    viewer.require_any(CROSSWALK_READERS)?;
+    viewer.require(Permission::ReadCrosswalk)?;
     let mut query = control::Entity::find()
         .filter(control::Column::OrganizationId.eq(viewer.organization_id()?))
         .order_by_asc(control::Column::Code);
@@ -75,7 +76,7 @@ pub async fn list(
 
 /// One control of the viewer's organization.
 pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Control> {
-    viewer.require_any(CROSSWALK_READERS)?;
+    viewer.require(Permission::ReadCrosswalk)?;
     find_model(&services.db, viewer.organization_id()?, id)
         .await?
         .try_into()
@@ -83,11 +84,11 @@ pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Con
 
 /// Creates a control; its code must be new in the organization.
 pub async fn create(services: &Services, viewer: &Viewer, input: NewControl) -> AppResult<Control> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteControls)?;
     let organization_id = viewer.organization_id()?;
-    validate::text("code", &input.code, 32)?;
-    validate::text("title", &input.title, 200)?;
-    validate::text("domain", &input.domain, 64)?;
+    validate::line("code", &input.code, 32)?;
+    validate::line("title", &input.title, 200)?;
+    validate::line("domain", &input.domain, 64)?;
     if !(1..=3650).contains(&input.review_frequency_days) {
         return Err(AppError::validation(
             "reviewFrequencyDays must be between 1 and 3650",
@@ -156,7 +157,7 @@ pub async fn update(
     id: i32,
     patch: ControlPatch,
 ) -> AppResult<Control> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteControls)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
     let current = find_model(&txn, organization_id, id).await?;
@@ -179,7 +180,7 @@ pub async fn update(
         ));
     }
     if let Some(title) = &patch.title {
-        validate::text("title", title, 200)?;
+        validate::line("title", title, 200)?;
     }
     if let Some(days) = patch.review_frequency_days
         && !(1..=3650).contains(&days)
@@ -229,7 +230,7 @@ pub async fn update(
 
 /// Retires a control: it stops counting anywhere but keeps its history.
 pub async fn retire(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Control> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteControls)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
     let current = find_model(&txn, organization_id, id).await?;

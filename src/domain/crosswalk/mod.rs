@@ -11,7 +11,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::Services;
 use super::controls::all_mappings;
-use super::viewer::{CROSSWALK_READERS, Viewer};
+use super::viewer::Viewer;
+use crate::domain::access::Permission;
 use crate::error::AppResult;
 pub use engine::{
     Answer, AnswerRelationship, ControlEdge, CrosswalkRequest, DirectMapping, Edge, PathStep, Via,
@@ -83,7 +84,7 @@ pub async fn crosswalk(
     viewer: &Viewer,
     request: &CrosswalkRequest,
 ) -> AppResult<Vec<Answer>> {
-    viewer.require_any(CROSSWALK_READERS)?;
+    viewer.require(Permission::ReadCrosswalk)?;
     let organization_id = viewer.organization_id()?;
     let direct = if request.via.contains(&Via::Direct) {
         direct::all(&services.db, organization_id).await?

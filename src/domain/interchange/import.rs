@@ -4,9 +4,10 @@
 use super::{RowError, csv_format, oscal};
 use crate::db::begin_write;
 use crate::domain::Services;
+use crate::domain::access::Permission;
 use crate::domain::catalog::Framework;
 use crate::domain::crosswalk::direct;
-use crate::domain::viewer::{Viewer, WRITERS};
+use crate::domain::viewer::Viewer;
 use crate::error::{AppError, AppResult};
 
 /// Input formats.
@@ -54,7 +55,7 @@ pub async fn import(
     default_from: Option<&Framework>,
     default_to: Option<&Framework>,
 ) -> AppResult<ImportOutcome> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::ImportCrosswalk)?;
     let organization_id = viewer.organization_id()?;
     if text.len() > MAX_IMPORT_BYTES {
         return Err(AppError::validation(format!(

@@ -22,9 +22,10 @@ use serde::Serialize;
 
 use crate::db::begin_write;
 use crate::domain::Services;
+use crate::domain::access::Permission;
 use crate::domain::audit::{self, snapshot};
 use crate::domain::validate;
-use crate::domain::viewer::{READERS, Viewer, WRITERS};
+use crate::domain::viewer::Viewer;
 use crate::error::{AppError, AppResult};
 
 pub const STAGES: &[&str] = &[
@@ -93,10 +94,10 @@ struct Checked {
 
 fn check(input: &AiSystemInput) -> AppResult<Checked> {
     Ok(Checked {
-        name: validate::text("name", &input.name, 200)?,
+        name: validate::line("name", &input.name, 200)?,
         purpose: validate::text("purpose", &input.purpose, 4000)?,
-        owner: validate::text("owner", &input.owner, 200)?,
-        business_unit: validate::text("businessUnit", &input.business_unit, 200)?,
+        owner: validate::line("owner", &input.owner, 200)?,
+        business_unit: validate::line("businessUnit", &input.business_unit, 200)?,
         stage: validate::one_of("lifecycleStage", &input.lifecycle_stage, STAGES)?,
         tier: validate::one_of("riskTier", &input.risk_tier, RISK_TIERS)?,
         in_scope: input.in_scope,
@@ -142,7 +143,7 @@ pub async fn create(
     viewer: &Viewer,
     input: AiSystemInput,
 ) -> AppResult<AiSystem> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let c = check(&input)?;
     let txn = begin_write(&services.db).await?;
@@ -199,7 +200,7 @@ pub async fn update(
     input: AiSystemInput,
     approval_request_id: Option<i32>,
 ) -> AppResult<AiSystem> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let c = check(&input)?;
     let txn = begin_write(&services.db).await?;
@@ -239,7 +240,7 @@ pub async fn update(
 
 /// One AI system of the organization.
 pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<AiSystem> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     Ok(find(&services.db, viewer.organization_id()?, id)
         .await?
         .into())
@@ -251,7 +252,7 @@ pub async fn list(
     viewer: &Viewer,
     query: &InventoryQuery,
 ) -> AppResult<Vec<AiSystem>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let mut select = ai_system::Entity::find()
         .filter(ai_system::Column::OrganizationId.eq(viewer.organization_id()?));
     if let Some(stage) = &query.stage {

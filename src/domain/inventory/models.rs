@@ -11,9 +11,10 @@ use serde::Serialize;
 
 use crate::db::begin_write;
 use crate::domain::Services;
+use crate::domain::access::Permission;
 use crate::domain::audit::{self, snapshot};
 use crate::domain::validate;
-use crate::domain::viewer::{READERS, Viewer, WRITERS};
+use crate::domain::viewer::Viewer;
 use crate::error::{AppError, AppResult};
 
 /// A model version with its model card.
@@ -67,9 +68,9 @@ pub async fn add_model_version(
     ai_system_id: i32,
     input: ModelVersionInput,
 ) -> AppResult<ModelVersion> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
-    let version = validate::text("version", &input.version, 64)?;
+    let version = validate::line("version", &input.version, 64)?;
     let intended_use = validate::text("intendedUse", &input.intended_use, 4000)?;
     let txn = begin_write(&services.db).await?;
     find(&txn, organization_id, ai_system_id).await?;
@@ -126,7 +127,7 @@ pub async fn set_model_status(
     id: i32,
     status: &str,
 ) -> AppResult<ModelVersion> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let status = validate::one_of("status", status, MODEL_STATUSES)?;
     let txn = begin_write(&services.db).await?;
@@ -168,7 +169,7 @@ pub async fn model_versions(
     viewer: &Viewer,
     ai_system_id: i32,
 ) -> AppResult<Vec<ModelVersion>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let organization_id = viewer.organization_id()?;
     find(&services.db, organization_id, ai_system_id).await?;
     model_version::Entity::find()

@@ -7,9 +7,10 @@ use serde::Serialize;
 
 use crate::db::begin_write;
 use crate::domain::Services;
+use crate::domain::access::Permission;
 use crate::domain::audit::{self, snapshot};
 use crate::domain::validate;
-use crate::domain::viewer::{READERS, Viewer, WRITERS};
+use crate::domain::viewer::Viewer;
 use crate::error::{AppError, AppResult};
 
 /// An exclusion from scope with its reason.
@@ -32,7 +33,7 @@ pub struct Scope {
 
 /// The scope statement, if one was written.
 pub async fn scope(services: &Services, viewer: &Viewer) -> AppResult<Option<Scope>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let Some(row) = scope_statement::Entity::find_by_id(viewer.organization_id()?)
         .one(&services.db)
         .await?
@@ -58,11 +59,11 @@ pub async fn set_scope(
     processes: Vec<String>,
     exclusions: Vec<ScopeExclusion>,
 ) -> AppResult<Scope> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let statement = validate::text("statement", statement, 20_000)?;
     for exclusion in &exclusions {
-        validate::text("exclusion subject", &exclusion.subject, 300)?;
+        validate::line("exclusion subject", &exclusion.subject, 300)?;
         validate::justification(
             &format!("reason for excluding '{}'", exclusion.subject),
             Some(&exclusion.reason),

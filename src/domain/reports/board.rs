@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::analytics::counts::{Count, count_by};
+use crate::domain::access::Permission;
 use crate::domain::analysis::compute;
 use crate::domain::audit::checkpoint::Checkpoint;
 use crate::domain::audit::verify::verify;
@@ -15,7 +16,7 @@ use crate::domain::coverage::{self, GroupBy};
 use crate::domain::evidence::controls_without_current_evidence;
 use crate::domain::inventory::{self, InventoryQuery, RISK_TIERS, STAGES};
 use crate::domain::risks::{self, LEVELS, level_of};
-use crate::domain::viewer::{READERS, Viewer};
+use crate::domain::viewer::Viewer;
 use crate::domain::{Services, approvals, organizations, policies};
 use crate::error::{AppError, AppResult};
 
@@ -316,7 +317,7 @@ async fn audit_anchor(services: &Services, organization_id: i32) -> AppResult<Au
 
 /// Builds the governance-board report of the viewer's organization.
 pub async fn governance_board(services: &Services, viewer: &Viewer) -> AppResult<BoardReport> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let organization = organizations::current(services, viewer).await?;
     let (posture, systems) = posture(services, viewer).await?;
     let risks = risk_summary(services, viewer, &systems).await?;

@@ -19,7 +19,8 @@ use serde::Serialize;
 
 use super::Services;
 use super::validate;
-use super::viewer::{READERS, Viewer};
+use super::viewer::Viewer;
+use crate::domain::access::Permission;
 use crate::error::{AppError, AppResult};
 
 pub const CATEGORIES: &[&str] = &[
@@ -244,7 +245,7 @@ pub(crate) async fn find<C: ConnectionTrait>(
 
 /// One risk.
 pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Risk> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     find(&services.db, viewer.organization_id()?, id).await
 }
 
@@ -273,7 +274,7 @@ pub async fn all(services: &Services, viewer: &Viewer) -> AppResult<Vec<Risk>> {
 
 /// The register, filtered and sorted; the default order puts the highest current score first.
 pub async fn list(services: &Services, viewer: &Viewer, query: &RiskQuery) -> AppResult<Vec<Risk>> {
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let organization_id = viewer.organization_id()?;
     let mut select = risk::Entity::find().filter(risk::Column::OrganizationId.eq(organization_id));
     if let Some(id) = query.ai_system_id {
@@ -376,7 +377,7 @@ pub async fn open_counts_by_threat(
     viewer: &Viewer,
 ) -> AppResult<std::collections::HashMap<String, u64>> {
     use sea_orm::QuerySelect;
-    viewer.require_any(READERS)?;
+    viewer.require(Permission::ReadRecords)?;
     let threats: Vec<Option<String>> = risk::Entity::find()
         .select_only()
         .column(risk::Column::Threat)

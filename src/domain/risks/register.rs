@@ -11,10 +11,11 @@ use sea_orm::{
 use super::{CATEGORIES, Rating, Risk, STATUSES, TREATMENTS, find, find_row, load, threats};
 use crate::db::begin_write;
 use crate::domain::Services;
+use crate::domain::access::Permission;
 use crate::domain::audit::{self, snapshot};
 use crate::domain::inventory;
 use crate::domain::validate;
-use crate::domain::viewer::{Viewer, WRITERS};
+use crate::domain::viewer::Viewer;
 use crate::error::{AppError, AppResult};
 
 /// The fields of a risk (all of them on create and on update).
@@ -100,14 +101,14 @@ fn check(input: &RiskInput) -> AppResult<Checked> {
         Some(text) => Some(validate::justification("decision", Some(text))?),
     };
     Ok(Checked {
-        title: validate::text("title", &input.title, 200)?,
+        title: validate::line("title", &input.title, 200)?,
         description: validate::text("description", &input.description, 4000)?,
         threat,
         category,
         inherent,
         residual,
         treatment,
-        owner: validate::text("owner", &input.owner, 200)?,
+        owner: validate::line("owner", &input.owner, 200)?,
         status,
         decision,
         review_due: input
@@ -248,7 +249,7 @@ pub async fn create(
     control_ids: Option<Vec<i32>>,
     link_recommended: bool,
 ) -> AppResult<Risk> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let c = check(&input)?;
     let threat = c.threat;
@@ -289,7 +290,7 @@ pub async fn update(
     id: i32,
     input: RiskInput,
 ) -> AppResult<Risk> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let c = check(&input)?;
     let txn = begin_write(&services.db).await?;
@@ -318,7 +319,7 @@ pub async fn set_controls(
     id: i32,
     control_ids: &[i32],
 ) -> AppResult<Risk> {
-    viewer.require_any(WRITERS)?;
+    viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let txn = begin_write(&services.db).await?;
     let before = find(&txn, organization_id, id).await?;

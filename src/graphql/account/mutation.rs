@@ -1,12 +1,12 @@
 //! Creating organizations and managing integrator API keys (admins only).
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{ApiKeyNode, CreatedApiKey, OrganizationNode};
-use crate::domain::viewer::Role;
 use crate::domain::{Services, api_keys, organizations};
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::guards::{Can, viewer};
 use crate::graphql::util::parse_id;
 
 #[derive(Default)]
@@ -15,7 +15,7 @@ pub struct AccountMutation;
 #[Object]
 impl AccountMutation {
     /// Creates an organization.
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(guard = "Can(Permission::ManageAccess)")]
     async fn create_organization(
         &self,
         ctx: &Context<'_>,
@@ -30,7 +30,7 @@ impl AccountMutation {
     }
 
     /// Creates an integrator API key; the key is in the answer and nowhere else, ever.
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(guard = "Can(Permission::ManageAccess)")]
     async fn create_api_key(&self, ctx: &Context<'_>, name: String) -> Result<CreatedApiKey> {
         let services = ctx.data::<Services>()?;
         let (key, record) = api_keys::create(services, viewer(ctx), &name).await.gql()?;
@@ -41,7 +41,7 @@ impl AccountMutation {
     }
 
     /// Revokes an API key of the caller's organization.
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(guard = "Can(Permission::ManageAccess)")]
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> Result<ApiKeyNode> {
         let services = ctx.data::<Services>()?;
         let id = parse_id(&id).gql()?;

@@ -1,12 +1,12 @@
 //! `me`, `organization` and `apiKeys`.
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, Object, Result};
 
 use super::types::{ApiKeyNode, Me, OrganizationNode};
-use crate::domain::viewer::Role;
 use crate::domain::{Services, api_keys, organizations};
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::{Authenticated, RoleGuard, viewer};
+use crate::graphql::guards::{Authenticated, Can, viewer};
 
 #[derive(Default)]
 pub struct AccountQuery;
@@ -35,7 +35,7 @@ impl AccountQuery {
 
     /// The organization's integrator API keys (admins).
     #[graphql(
-        guard = "RoleGuard::new(&[Role::Admin])",
+        guard = "Can(Permission::ManageAccess)",
         complexity = "10 * child_complexity"
     )]
     async fn api_keys(&self, ctx: &Context<'_>) -> Result<Vec<ApiKeyNode>> {

@@ -1,5 +1,6 @@
 //! Creating, changing, retiring and mapping controls; recording evidence.
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{
@@ -9,9 +10,8 @@ use super::types::{
 use crate::domain::Services;
 use crate::domain::controls::{self, ControlPatch, NewControl};
 use crate::domain::evidence::{self, NewEvidence};
-use crate::domain::viewer::WRITERS;
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::guards::{Can, viewer};
 use crate::graphql::util::{parse_id, requirement_ref};
 
 #[derive(Default)]
@@ -20,7 +20,7 @@ pub struct ControlMutation;
 #[Object]
 impl ControlMutation {
     /// Adds a control to the organization's library.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteControls)")]
     async fn create_control(
         &self,
         ctx: &Context<'_>,
@@ -46,7 +46,7 @@ impl ControlMutation {
     }
 
     /// Changes a control's status, effectiveness, owner or text.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteControls)")]
     async fn update_control(
         &self,
         ctx: &Context<'_>,
@@ -70,7 +70,7 @@ impl ControlMutation {
     }
 
     /// Retires a control: it stops counting toward coverage and crosswalks.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteControls)")]
     async fn retire_control(&self, ctx: &Context<'_>, id: ID) -> Result<ControlNode> {
         let services = ctx.data::<Services>()?;
         let control = controls::retire(services, viewer(ctx), parse_id(&id).gql()?)
@@ -80,7 +80,7 @@ impl ControlMutation {
     }
 
     /// Maps a control to a requirement (by URN or id).
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteControls)")]
     async fn add_control_mapping(
         &self,
         ctx: &Context<'_>,
@@ -103,7 +103,7 @@ impl ControlMutation {
     }
 
     /// Changes a mapping's judgement.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteControls)")]
     async fn update_control_mapping(
         &self,
         ctx: &Context<'_>,
@@ -119,7 +119,7 @@ impl ControlMutation {
     }
 
     /// Removes a mapping; returns it as it was.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteControls)")]
     async fn remove_control_mapping(
         &self,
         ctx: &Context<'_>,
@@ -133,7 +133,7 @@ impl ControlMutation {
     }
 
     /// Records evidence for a control.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteControls)")]
     async fn add_evidence(
         &self,
         ctx: &Context<'_>,

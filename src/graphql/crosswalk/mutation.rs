@@ -1,5 +1,6 @@
 //! Applicability decisions and crosswalk imports.
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, ErrorExtensions, Object, Result};
 
 use super::query::ExportFormat;
@@ -7,9 +8,8 @@ use super::types::ImportResult;
 use crate::domain::Services;
 use crate::domain::applicability;
 use crate::domain::interchange::import::{self, Format, ImportOutcome};
-use crate::domain::viewer::WRITERS;
 use crate::graphql::errors::{GqlResultExt, to_gql_error};
-use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::guards::{Can, viewer};
 use crate::graphql::util::requirement_ref;
 
 #[derive(Default)]
@@ -19,7 +19,7 @@ pub struct CrosswalkMutation;
 impl CrosswalkMutation {
     /// Excludes a requirement (URN or id) as not applicable, with a justification, or includes it
     /// again. Returns whether it is now applicable.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteControls)")]
     async fn set_requirement_applicability(
         &self,
         ctx: &Context<'_>,
@@ -44,7 +44,7 @@ impl CrosswalkMutation {
     /// Imports a crosswalk (CSV or OSCAL mapping collection) into the organization's direct
     /// mappings, all or nothing. A rejected import is a VALIDATION error whose `extensions.rows`
     /// lists every bad row with its location and reason.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::ImportCrosswalk)")]
     async fn import_crosswalk(
         &self,
         ctx: &Context<'_>,

@@ -1,13 +1,13 @@
 //! Governance bodies, members and escalation routes.
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{BodyNode, RouteNode};
 use crate::domain::Services;
 use crate::domain::governance;
-use crate::domain::viewer::{Role, WRITERS};
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::guards::{Can, viewer};
 use crate::graphql::util::parse_id;
 
 #[derive(Default)]
@@ -46,7 +46,7 @@ pub struct GovernanceMutation;
 #[Object]
 impl GovernanceMutation {
     /// Creates a governance body (kind: board | risk_committee | ethics_committee | working_group | other).
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(guard = "Can(Permission::ManageGovernance)")]
     async fn create_governance_body(
         &self,
         ctx: &Context<'_>,
@@ -64,7 +64,7 @@ impl GovernanceMutation {
     }
 
     /// Adds or updates a member (role: chair | member | secretary | observer).
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(guard = "Can(Permission::ManageGovernance)")]
     async fn set_body_member(
         &self,
         ctx: &Context<'_>,
@@ -88,7 +88,7 @@ impl GovernanceMutation {
     }
 
     /// Sets where incidents of a severity (low | medium | high | critical) escalate.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn set_escalation_route(
         &self,
         ctx: &Context<'_>,

@@ -1,5 +1,6 @@
 //! Inventory, scope, model versions, artefacts and evidence gaps.
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use base64::{Engine, engine::general_purpose::STANDARD};
 
@@ -11,11 +12,10 @@ use crate::domain::Services;
 use crate::domain::artifacts::{self, NewArtifact};
 use crate::domain::evidence::controls_without_current_evidence;
 use crate::domain::inventory::{self, InventoryQuery as Filter};
-use crate::domain::viewer::WRITERS;
 use crate::error::AppError;
 use crate::graphql::controls::types::ControlNode;
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::guards::{Can, viewer};
 use crate::graphql::util::parse_id;
 
 fn opt_id(id: Option<ID>) -> Result<Option<i32>> {
@@ -153,7 +153,7 @@ pub struct InventoryMutation;
 
 #[Object]
 impl InventoryMutation {
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn create_ai_system(
         &self,
         ctx: &Context<'_>,
@@ -168,7 +168,7 @@ impl InventoryMutation {
 
     /// Replaces an AI system's fields; a system in the operate stage needs `approvalRequestId`
     /// of an approved system_change approval.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn update_ai_system(
         &self,
         ctx: &Context<'_>,
@@ -190,7 +190,7 @@ impl InventoryMutation {
         .into())
     }
 
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn add_model_version(
         &self,
         ctx: &Context<'_>,
@@ -220,7 +220,7 @@ impl InventoryMutation {
 
     /// Moves a model version (development | validated | deployed | retired); `deployed` needs an
     /// approved deployment approval.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn set_model_version_status(
         &self,
         ctx: &Context<'_>,
@@ -237,7 +237,7 @@ impl InventoryMutation {
     }
 
     /// Writes the scope statement (every exclusion needs a reason).
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn set_scope_statement(
         &self,
         ctx: &Context<'_>,
@@ -262,7 +262,7 @@ impl InventoryMutation {
     }
 
     /// Adds the next version of a documentation artefact.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn add_artifact(&self, ctx: &Context<'_>, input: ArtifactInput) -> Result<ArtifactNode> {
         let services = ctx.data::<Services>()?;
         let content = input

@@ -1,14 +1,14 @@
 //! Policies and the approval workflow.
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 use super::types::{PolicyNode, RequestNode};
 use crate::domain::Services;
 use crate::domain::approvals;
 use crate::domain::policies::{self, NewPolicy, PolicyEdit};
-use crate::domain::viewer::WRITERS;
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::{Authenticated, RoleGuard, viewer};
+use crate::graphql::guards::{Authenticated, Can, viewer};
 use crate::graphql::util::parse_id;
 
 /// A new policy.
@@ -107,7 +107,7 @@ pub struct PolicyMutation;
 
 #[Object]
 impl PolicyMutation {
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn create_policy(&self, ctx: &Context<'_>, input: PolicyInput) -> Result<PolicyNode> {
         let services = ctx.data::<Services>()?;
         let new = NewPolicy {
@@ -125,7 +125,7 @@ impl PolicyMutation {
     }
 
     /// Edits a draft; editing an approved policy creates its next draft version.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn edit_policy(
         &self,
         ctx: &Context<'_>,
@@ -147,7 +147,7 @@ impl PolicyMutation {
     }
 
     /// Sends a draft for review: opens an approval request to its governance body.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn submit_policy(&self, ctx: &Context<'_>, id: ID) -> Result<RequestNode> {
         let services = ctx.data::<Services>()?;
         Ok(
@@ -158,7 +158,7 @@ impl PolicyMutation {
         )
     }
 
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn retire_policy(&self, ctx: &Context<'_>, id: ID) -> Result<PolicyNode> {
         let services = ctx.data::<Services>()?;
         Ok(
@@ -171,7 +171,7 @@ impl PolicyMutation {
 
     /// Requests approval of a deployment (subjectType deployment, a model version id) or of a
     /// change to an AI system in operation (system_change, an AI system id).
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn request_approval(
         &self,
         ctx: &Context<'_>,

@@ -1,13 +1,13 @@
 //! RACI assignments.
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::AssignmentNode;
 use crate::domain::Services;
 use crate::domain::raci;
-use crate::domain::viewer::WRITERS;
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::guards::{Can, viewer};
 use crate::graphql::util::parse_id;
 
 #[derive(Default)]
@@ -83,7 +83,7 @@ pub struct RaciMutation;
 impl RaciMutation {
     /// Assigns a person or team a role (responsible | accountable | consulted | informed);
     /// a second Accountable for a subject is refused.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn assign_raci(
         &self,
         ctx: &Context<'_>,
@@ -108,7 +108,7 @@ impl RaciMutation {
         Ok(assignment.into())
     }
 
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn unassign_raci(&self, ctx: &Context<'_>, id: ID) -> Result<AssignmentNode> {
         let services = ctx.data::<Services>()?;
         Ok(raci::unassign(services, viewer(ctx), parse_id(&id).gql()?)

@@ -1,13 +1,13 @@
 //! Writing the register.
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{RiskInput, RiskNode};
 use crate::domain::Services;
 use crate::domain::risks;
-use crate::domain::viewer::WRITERS;
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::guards::{Can, viewer};
 use crate::graphql::util::parse_id;
 
 fn ids(list: &[ID]) -> Result<Vec<i32>> {
@@ -22,7 +22,7 @@ impl RiskMutation {
     /// Adds a risk. Treating controls are `controlIds` when given; otherwise, for a risk that
     /// names a threat, the organization's controls the threat library recommends (unless
     /// `linkRecommendedControls` is false).
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn create_risk(
         &self,
         ctx: &Context<'_>,
@@ -45,7 +45,7 @@ impl RiskMutation {
     }
 
     /// Replaces a risk's fields: re-rating, treatment, status, decision record.
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn update_risk(&self, ctx: &Context<'_>, id: ID, input: RiskInput) -> Result<RiskNode> {
         let services = ctx.data::<Services>()?;
         Ok(risks::update(
@@ -60,7 +60,7 @@ impl RiskMutation {
     }
 
     /// Sets the controls that treat a risk (replacing the previous set).
-    #[graphql(guard = "RoleGuard::new(WRITERS)")]
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn set_risk_controls(
         &self,
         ctx: &Context<'_>,

@@ -1,13 +1,13 @@
 //! Reading the register, the heatmap and the threat library.
 
+use crate::domain::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{HeatmapCell, RiskNode, ThreatNode};
 use crate::domain::Services;
 use crate::domain::risks::{self, threats};
-use crate::domain::viewer::READERS;
 use crate::graphql::errors::GqlResultExt;
-use crate::graphql::guards::{RoleGuard, viewer};
+use crate::graphql::guards::{Can, viewer};
 use crate::graphql::util::parse_id;
 
 #[derive(Default)]
@@ -88,7 +88,7 @@ impl RiskQuery {
 
     /// The AI threat library: threats and the controls that treat them.
     #[graphql(
-        guard = "RoleGuard::new(READERS)",
+        guard = "Can(Permission::ReadRecords)",
         complexity = "15 * child_complexity"
     )]
     async fn threats(&self, ctx: &Context<'_>) -> Result<Vec<ThreatNode>> {
