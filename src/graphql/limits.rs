@@ -1,6 +1,7 @@
 //! Request limits that async-graphql does not enforce on its own, as a schema extension:
 //! - a cap on fields per document, aliases and `__typename` included (the complexity limit skips
 //!   `__typename`, so an alias flood of it would pass), counted with fragments expanded;
+//! - query depth with introspection counted apart ([`super::depth`]);
 //! - stable codes for parse failures, depth and complexity rejections and other validation errors;
 //! - argument values that fail to parse as their type become `VALIDATION` naming the input
 //!   ([`super::input_errors`]), not an uncoded resolver error.
@@ -8,24 +9,35 @@
 use std::sync::{Arc, Mutex};
 
 use async_graphql::{
-    Response, ServerError, ServerResult, ValidationResult, Variables,
+    Request, Response, ServerError, ServerResult, ValidationResult, Variables,
     extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
+        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
+        NextPrepareRequest, NextValidation,
     },
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
-use super::errors::set_code;
-use super::{input_errors, nesting};
+use super::errors::{has_code, set_code};
+
+fn coded(message: String, code: &str) -> ServerError {
+    let mut err = ServerError::new(message, None);
+    set_code(&mut err, code);
+    err
+}
+use super::{depth, input_errors, nesting};
 
 /// Factory for the limits extension.
 pub struct RequestLimits {
     max_fields: usize,
+    max_depth: usize,
 }
 
 impl RequestLimits {
-    pub fn new(max_fields: usize) -> Self {
-        RequestLimits { max_fields }
+    pub fn new(max_fields: usize, max_depth: usize) -> Self {
+        RequestLimits {
+            max_fields,
+            max_depth,
+        }
     }
 }
 
@@ -33,6 +45,7 @@ impl ExtensionFactory for RequestLimits {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(LimitsExtension {
             max_fields: self.max_fields,
+            max_depth: self.max_depth,
             request: Mutex::new(None),
         })
     }
@@ -42,11 +55,54 @@ impl ExtensionFactory for RequestLimits {
 /// during execution can be traced back to the argument that caused them.
 struct LimitsExtension {
     max_fields: usize,
+    max_depth: usize,
     request: Mutex<Option<(String, Variables)>>,
 }
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for LimitsExtension {
+    /// Every shape check runs here, on a document parsed once and handed on to async-graphql: its
+    /// own parse step runs `check_recursive_depth`, which expands fragment spreads without memory
+    /// and would spin for minutes on fragments that spread each other twice, so nothing may reach
+    /// it before the fan-out and cycles are ruled out.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let mut request = next.run(ctx, request).await?;
+        // Before anything recursive (the parser included) sees the document.
+        if let Err(too_deep) = nesting::check(&request.query, nesting::MAX_NESTING) {
+            return Err(coded(too_deep.to_string(), "QUERY_TOO_DEEP"));
+        }
+        if let Ok(mut kept) = self.request.lock() {
+            *kept = Some((request.query.clone(), request.variables.clone()));
+        }
+        let document = request.parsed_query().map_err(|mut err| {
+            set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+            err
+        })?;
+        if count_fields(document, self.max_fields) > self.max_fields {
+            return Err(coded(
+                format!(
+                    "query has more than {} fields (aliases included)",
+                    self.max_fields
+                ),
+                "QUERY_TOO_LARGE",
+            ));
+        }
+        if let Err(shape) = depth::check(document, self.max_depth) {
+            let code = match shape {
+                depth::ShapeError::TooManySelections => "QUERY_TOO_LARGE",
+                depth::ShapeError::FragmentCycle(_) => "GRAPHQL_VALIDATION_FAILED",
+                _ => "QUERY_TOO_DEEP",
+            };
+            return Err(coded(shape.to_string(), code));
+        }
+        Ok(request)
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -54,32 +110,12 @@ impl Extension for LimitsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        // Before anything recursive (the parser included) sees the document.
-        if let Err(too_deep) = nesting::check(query, nesting::MAX_NESTING) {
-            let mut err = ServerError::new(too_deep.to_string(), None);
-            set_code(&mut err, "QUERY_TOO_DEEP");
-            return Err(err);
-        }
-        if let Ok(mut kept) = self.request.lock() {
-            *kept = Some((query.to_owned(), variables.clone()));
-        }
-        let document = next.run(ctx, query, variables).await.map_err(|mut err| {
-            set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+        next.run(ctx, query, variables).await.map_err(|mut err| {
+            if !has_code(&err) {
+                set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+            }
             err
-        })?;
-        let fields = count_fields(&document, self.max_fields);
-        if fields > self.max_fields {
-            let mut err = ServerError::new(
-                format!(
-                    "query has more than {} fields (aliases included)",
-                    self.max_fields
-                ),
-                None,
-            );
-            set_code(&mut err, "QUERY_TOO_LARGE");
-            return Err(err);
-        }
-        Ok(document)
+        })
     }
 
     async fn execute(
@@ -167,6 +203,9 @@ fn count_in<'a>(
                 );
             }
             Selection::FragmentSpread(spread) => {
+                // A spread counts too, so fragments that only spread others cannot fan out
+                // without bound.
+                *count += 1;
                 let name = spread.node.fragment_name.node.as_str();
                 if stack.contains(&name) {
                     continue;

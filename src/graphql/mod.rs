@@ -6,6 +6,7 @@ mod audit;
 mod catalog;
 mod controls;
 mod crosswalk;
+mod depth;
 pub mod errors;
 pub mod guards;
 mod input_errors;
@@ -56,12 +57,14 @@ pub fn build_schema(services: Services, config: &GraphqlConfig) -> AccordSchema 
         EmptySubscription,
     )
     .data(services)
-    .limit_depth(config.max_depth)
     .limit_complexity(config.max_complexity)
     .limit_recursive_depth(config.max_depth.max(32))
     .limit_directives(8)
     .disable_suggestions()
-    .extension(limits::RequestLimits::new(config.max_fields));
+    .extension(limits::RequestLimits::new(
+        config.max_fields,
+        config.max_depth,
+    ));
     if !config.introspection {
         builder = builder.disable_introspection();
     }

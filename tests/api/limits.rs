@@ -8,6 +8,7 @@ use crate::helpers::{Backend, TestApp, error_code};
 
 backend_tests!(
     query_shape_limits_are_enforced,
+    standard_introspection_passes_at_default_limits,
     record_lists_weigh_as_many_rows,
     batches_are_off_by_default_and_capped_when_on,
     oversized_bodies_get_413,
@@ -226,4 +227,43 @@ async fn introspection_can_be_disabled() {
         "no type is revealed: {body}"
     );
     off.stop().await;
+}
+
+/// graphql-js's `getIntrospectionQuery()` nests `ofType` nine deep; it must pass at the default
+/// `max_depth`, while introspection that nests list fields inside each other is still refused.
+async fn standard_introspection_passes_at_default_limits(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    assert_eq!(
+        app.config.graphql.max_depth, 12,
+        "this test is about the defaults"
+    );
+    let query = include_str!("../fixtures/graphql-js-introspection-query.graphql");
+    let body = app.graphql(query, json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let types = body["data"]["__schema"]["types"].as_array().expect("types");
+    assert!(
+        types.iter().any(|t| t["name"] == "Requirement"),
+        "the schema's own types are listed"
+    );
+    let bomb = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
+    assert_eq!(
+        error_code(&app.graphql(bomb, json!({})).await),
+        "QUERY_TOO_DEEP"
+    );
+    let fan_out: String = (0..30)
+        .map(|i| format!(" fragment F{i} on Query {{ ...F{n} ...F{n} }}", n = i + 1))
+        .collect();
+    let fan_out = format!("{{ ...F0 }}{fan_out} fragment F30 on Query {{ __typename }}");
+    assert_eq!(
+        error_code(&app.graphql(&fan_out, json!({})).await),
+        "QUERY_TOO_LARGE"
+    );
+    // A fragment that spreads itself twice would double at every level of async-graphql's own
+    // recursion check; it is refused before that runs.
+    let cycle = "{ ...A } fragment A on Query { ...A ...A __typename }";
+    assert_eq!(
+        error_code(&app.graphql(cycle, json!({})).await),
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    app.stop().await;
 }
