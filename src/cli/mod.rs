@@ -60,6 +60,11 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// The shipped common-control library.
+    Library {
+        #[command(subcommand)]
+        command: LibraryCommand,
+    },
     /// Organizations.
     Org {
         #[command(subcommand)]
@@ -233,6 +238,13 @@ enum CatalogCommand {
 }
 
 #[derive(Subcommand)]
+enum LibraryCommand {
+    /// Check the library's rules and print, per framework, leaf requirements satisfiable,
+    /// relationship, rationale and strength counts; exits 1 when a rule is broken.
+    Stats,
+}
+
+#[derive(Subcommand)]
 enum OrgCommand {
     /// Create an organization.
     Create {
@@ -333,6 +345,18 @@ fn init_logging(filter: &str) {
         .try_init();
 }
 
+/// Needs no database: the library and catalogs are embedded.
+fn library_stats() -> Result<(), CliError> {
+    use crate::domain::library::{check, library};
+    let report = check::review(library()?)?;
+    print!("{}", check::render(&report));
+    if report.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::failure("the library breaks its own rules"))
+    }
+}
+
 async fn dispatch(cli: Cli) -> Result<(), CliError> {
     let config_file = cli.config.as_ref();
     match cli.command {
@@ -359,6 +383,9 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             let config = load_config(config_file, &data)?;
             crosswalk::catalog_export(config, &framework, version.as_deref()).await
         }
+        Command::Library {
+            command: LibraryCommand::Stats,
+        } => library_stats(),
         Command::Org {
             command: OrgCommand::Create { slug, name, data },
         } => admin::org_create(load_config(config_file, &data)?, &slug, &name).await,

@@ -1,7 +1,9 @@
 //! Live coverage of a framework by the organization's controls (DESIGN.md section 3), computed
 //! from current data on every call, never copied:
 //! - *satisfied*: an implemented control that is not rated ineffective or partially effective,
-//!   with current evidence, maps to the requirement as equal or superset_of;
+//!   with current evidence, maps to the requirement as equal or superset_of; or every member of a
+//!   control set the library declares for the requirement does so while mapped to it (IR 8477's
+//!   set-of-controls relationship: together they cover every element);
 //! - *partial*: qualifying controls map only as subset_of / intersects_with (or the full-cover
 //!   control is rated partially effective);
 //! - *not applicable*: excluded with a justification; *not covered* otherwise.
@@ -19,6 +21,7 @@ use super::Services;
 use super::applicability::{Exclusion, exclusions};
 use super::controls::{ControlStatus, Effectiveness, all_mappings};
 use super::evidence::controls_with_current_evidence;
+use super::library;
 use super::relationship::Relationship;
 use super::viewer::Viewer;
 use crate::domain::access::Permission;
@@ -43,6 +46,8 @@ pub enum GroupBy {
 pub struct Contribution {
     pub control_id: i32,
     pub code: String,
+    /// The library control this one was copied from, which control sets name.
+    pub library_code: Option<String>,
     pub title: String,
     pub relationship: Relationship,
     pub status: ControlStatus,
@@ -135,6 +140,7 @@ pub async fn assess(
         }
     }
 
+    let sets = control_sets(services, framework_id)?;
     let mut results = Vec::new();
     for requirement in services.catalog.assessable(framework_id) {
         let mut contributions: Vec<Contribution> = by_requirement
@@ -155,7 +161,8 @@ pub async fn assess(
         let status = if exclusion.is_some() {
             CoverageStatus::NotApplicable
         } else {
-            status_of(&contributions)
+            let declared = sets.get(&requirement.id).map_or(&[][..], Vec::as_slice);
+            status_of(&contributions, declared)
         };
         results.push(RequirementCoverage {
             requirement_id: requirement.id,
@@ -198,6 +205,7 @@ fn contribution(
     Contribution {
         control_id: control.id,
         code: control.code.clone(),
+        library_code: control.library_code.clone(),
         title: control.title.clone(),
         relationship,
         status,
@@ -207,20 +215,68 @@ fn contribution(
     }
 }
 
-/// Satisfied by one fully-covering qualifying control; partial when a qualifying control covers
+/// The library's control sets for this framework, by requirement id (member library codes).
+fn control_sets(
+    services: &Services,
+    framework_id: i32,
+) -> AppResult<HashMap<i32, Vec<Vec<String>>>> {
+    let mut out: HashMap<i32, Vec<Vec<String>>> = HashMap::new();
+    let Some(framework) = services.catalog.framework_by_id(framework_id) else {
+        return Ok(out);
+    };
+    let library = library::library()?;
+    let mapped_version = library
+        .mappings
+        .iter()
+        .find(|m| m.framework == framework.slug)
+        .map(|m| m.version.as_str());
+    if mapped_version != Some(framework.version.as_str()) {
+        return Ok(out);
+    }
+    for set in library
+        .control_sets
+        .iter()
+        .filter(|s| s.framework == framework.slug)
+    {
+        if let Ok(requirement) = services
+            .catalog
+            .requirement_by_ref(framework_id, &set.requirement)
+        {
+            out.entry(requirement.id)
+                .or_default()
+                .push(set.controls.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Satisfied by one fully-covering qualifying control, or by a declared control set whose every
+/// member qualifies and is mapped to the requirement; partial when a qualifying control covers
 /// part of it (or fully but rated partially effective); not covered otherwise.
-fn status_of(contributions: &[Contribution]) -> CoverageStatus {
+fn status_of(contributions: &[Contribution], sets: &[Vec<String>]) -> CoverageStatus {
     let operating = |c: &&Contribution| {
         c.status == ControlStatus::Implemented
             && c.has_current_evidence
             && c.effectiveness != Effectiveness::Ineffective
     };
+    let counts_fully =
+        |c: &Contribution| operating(&c) && c.effectiveness != Effectiveness::PartiallyEffective;
     let mut any_operating = false;
     for c in contributions.iter().filter(operating) {
         any_operating = true;
-        if c.relationship.covers_fully() && c.effectiveness != Effectiveness::PartiallyEffective {
+        if c.relationship.covers_fully() && counts_fully(c) {
             return CoverageStatus::Satisfied;
         }
+    }
+    let set_holds = |members: &Vec<String>| {
+        members.iter().all(|code| {
+            contributions
+                .iter()
+                .any(|c| c.library_code.as_deref() == Some(code.as_str()) && counts_fully(c))
+        })
+    };
+    if sets.iter().any(set_holds) {
+        return CoverageStatus::Satisfied;
     }
     if any_operating {
         CoverageStatus::Partial

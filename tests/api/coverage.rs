@@ -7,6 +7,7 @@ use crate::helpers::{Backend, TestApp, error_code};
 
 backend_tests!(
     implementing_a_control_with_evidence_satisfies_every_framework,
+    a_declared_control_set_satisfies_when_every_member_qualifies,
     expired_evidence_and_exclusions_are_honoured,
 );
 
@@ -228,5 +229,60 @@ async fn expired_evidence_and_exclusions_are_honoured(backend: Backend) {
     let data = app.ok(&token, STATUS, json!({ "f": "nist-csf" })).await;
     assert_eq!(data["coverage"]["totals"]["notApplicable"], 1);
     assert_eq!(data["coverage"]["totals"]["total"], 106);
+    app.stop().await;
+}
+
+/// The library's id for a control code of the organization's copy.
+async fn library_control_id(app: &TestApp, token: &str, code: &str) -> String {
+    let data = app
+        .ok(
+            token,
+            "query($s: String!) { controls(search: $s, first: 5) { edges { node { id code } } } }",
+            json!({ "s": code }),
+        )
+        .await;
+    data["controls"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .find(|e| e["node"]["code"] == code)
+        .unwrap_or_else(|| panic!("{code} in the organization's library"))["node"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
+/// CSF GV.RR-03 has no single full-cover control in the library; ROL-01 and ROL-03 are declared
+/// as a set that covers every element together. One member alone is partial; both satisfy it.
+async fn a_declared_control_set_satisfies_when_every_member_qualifies(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let (before, _) = status_of(&app, &token, "nist-csf", "GV.RR-03").await;
+    assert_eq!(before, "NOT_COVERED");
+    let first = library_control_id(&app, &token, "ROL-01").await;
+    implement(
+        &app,
+        &token,
+        &first,
+        Some(&days_from_now(90)),
+        &days_from_now(-1),
+    )
+    .await;
+    let (one, _) = status_of(&app, &token, "nist-csf", "GV.RR-03").await;
+    assert_eq!(one, "PARTIAL", "one member of the set covers only part");
+    let second = library_control_id(&app, &token, "ROL-03").await;
+    implement(
+        &app,
+        &token,
+        &second,
+        Some(&days_from_now(90)),
+        &days_from_now(-1),
+    )
+    .await;
+    let (both, _) = status_of(&app, &token, "nist-csf", "GV.RR-03").await;
+    assert_eq!(
+        both, "SATISFIED",
+        "the declared set covers every element together"
+    );
     app.stop().await;
 }

@@ -46,7 +46,7 @@ async fn a_risk_from_a_threat_gets_the_recommended_controls(backend: Backend) {
     let threats = app
         .ok(
             &token,
-            "{ threats { key category controlCodes rationale } }",
+            "{ threats { key category references controlCodes rationale } }",
             json!({}),
         )
         .await;
@@ -65,6 +65,18 @@ async fn a_risk_from_a_threat_gets_the_recommended_controls(backend: Backend) {
         .collect();
     expected.sort();
     assert!(expected.contains(&"SEC-12".to_string()), "{injection}");
+    // Every OWASP Top 10 for LLM Applications (2025) entry is in the library.
+    let references: Vec<String> = threats["threats"]
+        .as_array()
+        .expect("threats")
+        .iter()
+        .flat_map(|t| t["references"].as_array().cloned().unwrap_or_default())
+        .filter_map(|r| r.as_str().map(str::to_string))
+        .collect();
+    for n in 1..=10 {
+        let owasp = format!("OWASP-LLM{n:02}:2025");
+        assert!(references.contains(&owasp), "{owasp} missing");
+    }
 
     let risk = create_risk(
         &app,

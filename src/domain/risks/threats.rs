@@ -18,6 +18,10 @@ pub struct Threat {
     /// The risk category a risk from this threat takes by default.
     pub category: String,
     pub description: String,
+    /// Reference ids: OWASP Top 10 for LLM Applications 2025 (`OWASP-LLM01:2025`) and MITRE
+    /// ATLAS techniques (`AML.T0051`).
+    #[serde(default)]
+    pub references: Vec<String>,
     /// Library control codes that treat the threat.
     pub controls: Vec<String>,
     pub rationale: String,

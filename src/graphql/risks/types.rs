@@ -165,6 +165,9 @@ pub struct ThreatNode {
     pub name: String,
     pub category: String,
     pub description: String,
+    /// OWASP Top 10 for LLM Applications 2025 (`OWASP-LLM01:2025`) and MITRE ATLAS technique
+    /// (`AML.T0051`) ids this threat corresponds to.
+    pub references: Vec<String>,
     /// Library control codes that treat the threat.
     pub control_codes: Vec<String>,
     /// Why these controls.
@@ -180,6 +183,7 @@ impl ThreatNode {
             name: t.name.clone(),
             category: t.category.clone(),
             description: t.description.clone(),
+            references: t.references.clone(),
             control_codes: t.controls.clone(),
             rationale: t.rationale.clone(),
             open_risks: i32::try_from(open_risks).unwrap_or(i32::MAX),

@@ -1,6 +1,13 @@
 //! Accord's shipped common-control library (`catalogs/library/`): controls written by the project
 //! and their mappings to the three frameworks. Each new organization gets its own copy, which it
 //! may then edit, extend or retire.
+//!
+//! Second edition: every leaf requirement is decomposed into elements (in Accord's words), every
+//! mapping says which elements the control covers, and declared control sets cover a requirement
+//! jointly (NIST IR 8477 allows a relationship between a set of controls and a requirement).
+//! [`check`] holds the library's own rules and statistics.
+
+pub mod check;
 
 use std::sync::OnceLock;
 
@@ -14,11 +21,16 @@ use super::controls::{ControlStatus, Effectiveness};
 use super::relationship::{Rationale, Relationship};
 use crate::error::{AppError, AppResult};
 
-const CONTROLS: &str = include_str!("../../catalogs/library/controls.json");
+const CONTROLS: &str = include_str!("../../../catalogs/library/controls.json");
 const MAPPINGS: &[&str] = &[
-    include_str!("../../catalogs/library/mappings-nist-csf.json"),
-    include_str!("../../catalogs/library/mappings-nist-ai-rmf.json"),
-    include_str!("../../catalogs/library/mappings-iso-iec-42001.json"),
+    include_str!("../../../catalogs/library/mappings-nist-csf.json"),
+    include_str!("../../../catalogs/library/mappings-nist-ai-rmf.json"),
+    include_str!("../../../catalogs/library/mappings-iso-iec-42001.json"),
+];
+const ELEMENTS: &[&str] = &[
+    include_str!("../../../catalogs/library/elements-nist-csf.json"),
+    include_str!("../../../catalogs/library/elements-nist-ai-rmf.json"),
+    include_str!("../../../catalogs/library/elements-iso-iec-42001.json"),
 ];
 
 /// One control of the library.
@@ -35,10 +47,43 @@ pub struct LibraryControl {
     pub threats: Vec<String>,
 }
 
+/// What changed in a control in this edition, for organizations reviewing the new edition.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ControlChange {
+    pub code: String,
+    pub change: String,
+    pub summary: String,
+}
+
 #[derive(Debug, Deserialize)]
 struct ControlsFile {
     version: String,
+    #[serde(default)]
+    changes: Vec<ControlChange>,
     controls: Vec<LibraryControl>,
+}
+
+/// One element of a requirement: a distinct thing it asks for, in Accord's words.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Element {
+    pub key: String,
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ElementsFile {
+    framework: String,
+    requirements: std::collections::BTreeMap<String, Vec<Element>>,
+}
+
+/// A declared set of controls that together cover every element of a requirement.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ControlSet {
+    #[serde(skip)]
+    pub framework: String,
+    pub requirement: String,
+    pub controls: Vec<String>,
+    pub justification: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -48,6 +93,8 @@ struct MappingsFile {
     mappings: Vec<MappingRow>,
     #[serde(default)]
     unmapped: Vec<UnmappedRow>,
+    #[serde(default)]
+    control_sets: Vec<ControlSet>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,6 +105,8 @@ struct MappingRow {
     rationale: String,
     strength: Option<i32>,
     justification: String,
+    #[serde(default)]
+    covers: Vec<String>,
 }
 
 /// A requirement the library deliberately leaves unmapped, with the reason.
@@ -78,6 +127,8 @@ pub struct LibraryMapping {
     pub rationale: Rationale,
     pub strength: Option<i32>,
     pub justification: String,
+    /// Keys of the requirement's elements this control covers fully.
+    pub covers: Vec<String>,
 }
 
 /// The parsed library.
@@ -88,6 +139,10 @@ pub struct Library {
     pub mappings: Vec<LibraryMapping>,
     /// `(framework, requirement, reason)` for requirements deliberately left unmapped.
     pub unmapped: Vec<(String, UnmappedRow)>,
+    /// `(framework, requirement) -> elements`.
+    pub elements: std::collections::BTreeMap<(String, String), Vec<Element>>,
+    pub control_sets: Vec<ControlSet>,
+    pub changes: Vec<ControlChange>,
 }
 
 fn parse() -> AppResult<Library> {
@@ -98,6 +153,7 @@ fn parse() -> AppResult<Library> {
         serde_json::from_str(CONTROLS).map_err(|e| invalid("controls.json", &e))?;
     let mut mappings = Vec::new();
     let mut unmapped = Vec::new();
+    let mut control_sets = Vec::new();
     for raw in MAPPINGS {
         let file: MappingsFile =
             serde_json::from_str(raw).map_err(|e| invalid("mapping file", &e))?;
@@ -117,19 +173,35 @@ fn parse() -> AppResult<Library> {
                 requirement: row.requirement,
                 strength: row.strength,
                 justification: row.justification,
+                covers: row.covers,
             });
         }
+        control_sets.extend(file.control_sets.into_iter().map(|mut set| {
+            set.framework = file.framework.clone();
+            set
+        }));
         unmapped.extend(
             file.unmapped
                 .into_iter()
                 .map(|u| (file.framework.clone(), u)),
         );
     }
+    let mut elements = std::collections::BTreeMap::new();
+    for raw in ELEMENTS {
+        let file: ElementsFile =
+            serde_json::from_str(raw).map_err(|e| invalid("elements file", &e))?;
+        for (requirement, list) in file.requirements {
+            elements.insert((file.framework.clone(), requirement), list);
+        }
+    }
     Ok(Library {
         version: controls.version,
         controls: controls.controls,
         mappings,
         unmapped,
+        elements,
+        control_sets,
+        changes: controls.changes,
     })
 }
 
