@@ -40,6 +40,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
     crate::domain::library::verify(&catalog).map_err(describe)?;
     let audit_key_path = config.data_dir.join("secrets").join("audit-checkpoint.key");
     let (audit_key, _) = crate::secrets::read_or_generate(&audit_key_path)?;
+    let clock = crate::domain::clock::Clock::system();
     Ok(Services {
         db,
         catalog: Arc::new(catalog),
@@ -47,7 +48,9 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
         audit: Arc::new(Checkpoints::new(
             config.data_dir.join("audit-checkpoints"),
             audit_key,
+            clock.clone(),
         )),
+        clock,
     })
 }
 

@@ -1,6 +1,5 @@
 //! Verifying and minting bearer JWTs.
 
-use chrono::Utc;
 use jsonwebtoken::{
     Algorithm, DecodingKey, Header, Validation, decode, decode_header, encode, errors::ErrorKind,
 };
@@ -149,7 +148,8 @@ pub fn issue_token(
             keys.algorithm
         );
     };
-    let now = Utc::now().timestamp();
+    // Minting runs outside the domain (CLI, tests); tokens are checked against real time.
+    let now = crate::domain::clock::Clock::system().now().timestamp();
     let claims = Claims {
         sub: subject.to_string(),
         org: organization.to_string(),

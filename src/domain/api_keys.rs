@@ -12,10 +12,9 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::Services;
-use super::audit;
 use super::viewer::{Credential, Principal, Role, Viewer};
-use crate::db::begin_write;
 use crate::domain::access::Permission;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// Every key starts with this, so leaked keys are easy to recognise by scanners.
@@ -64,32 +63,23 @@ pub async fn create(
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let key = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(secret));
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let created = api_key::ActiveModel {
         organization_id: Set(organization_id),
         name: Set(name.to_string()),
         prefix: Set(key.chars().take(KEY_PREFIX.len() + 6).collect()),
         key_hash: Set(hash_key(&key)),
         created_by: Set(viewer.describe()),
-        created_at: Set(Utc::now()),
+        created_at: Set(txn.now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     let record: ApiKey = created.into();
-    let after = audit::snapshot(&record)?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "api_key",
-        record.id,
-        None,
-        Some(after),
-    )
-    .await?;
-    audit::commit(services, txn, organization_id).await?;
+    let after = snapshot(&record)?;
+    txn.record(Action::Create, Entity::ApiKey, record.id, None, Some(after))
+        .await?;
+    txn.commit().await?;
     Ok((key, record))
 }
 
@@ -111,32 +101,29 @@ pub async fn list(services: &Services, viewer: &Viewer) -> AppResult<Vec<ApiKey>
 pub async fn revoke(services: &Services, viewer: &Viewer, id: i32) -> AppResult<ApiKey> {
     viewer.require(Permission::ManageAccess)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let found = api_key::Entity::find_by_id(id)
         .filter(api_key::Column::OrganizationId.eq(organization_id))
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("API key {id}")))?;
     if found.revoked_at.is_some() {
         return Ok(found.into());
     }
-    let before = audit::snapshot(&ApiKey::from(found.clone()))?;
+    let before = snapshot(&ApiKey::from(found.clone()))?;
     let mut active: api_key::ActiveModel = found.into();
-    active.revoked_at = Set(Some(Utc::now()));
-    let revoked: ApiKey = active.update(&txn).await?.into();
-    let after = audit::snapshot(&revoked)?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "revoke",
-        "api_key",
+    active.revoked_at = Set(Some(txn.now()));
+    let revoked: ApiKey = active.update(&*txn).await?.into();
+    let after = snapshot(&revoked)?;
+    txn.record(
+        Action::Revoke,
+        Entity::ApiKey,
         id,
         Some(before),
         Some(after),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(revoked)
 }
 
@@ -156,7 +143,7 @@ pub async fn authenticate(services: &Services, key: &str) -> AppResult<Option<Pr
     };
     // Usage time is telemetry for key hygiene, not a change of the record: it is kept to the
     // minute (one write per key per minute at most) and not audited.
-    let now = Utc::now();
+    let now = services.clock.now();
     if record
         .last_used_at
         .is_none_or(|at| now - at > chrono::Duration::minutes(1))

@@ -10,10 +10,9 @@ use sea_orm::{
 };
 
 use super::Services;
-use super::audit;
 use super::viewer::Viewer;
-use crate::db::begin_write;
 use crate::domain::access::Permission;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// An exclusion decision.
@@ -60,11 +59,11 @@ pub async fn set(
     viewer.require(Permission::WriteControls)?;
     services.catalog.requirement(requirement_id)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let current = applicability::Entity::find()
         .filter(applicability::Column::OrganizationId.eq(organization_id))
         .filter(applicability::Column::RequirementId.eq(requirement_id))
-        .one(&txn)
+        .one(&*txn)
         .await?;
     let actor = viewer.describe();
     let before = current
@@ -73,21 +72,18 @@ pub async fn set(
     if applicable {
         if let Some(row) = current {
             applicability::Entity::delete_by_id(row.id)
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
-            audit::record(
-                &txn,
-                organization_id,
-                &actor,
-                "include",
-                "requirement_applicability",
+            txn.record(
+                Action::Include,
+                Entity::RequirementApplicability,
                 requirement_id,
                 before,
                 None,
             )
             .await?;
         }
-        audit::commit(services, txn, organization_id).await?;
+        txn.commit().await?;
         return Ok(None);
     }
     let justification = justification
@@ -98,7 +94,7 @@ pub async fn set(
                 "excluding a requirement needs a justification of at least 10 characters",
             )
         })?;
-    let now = Utc::now();
+    let now = txn.now();
     let mut active = match current {
         Some(row) => row.into(),
         None => applicability::ActiveModel {
@@ -110,25 +106,22 @@ pub async fn set(
     active.justification = Set(justification.clone());
     active.decided_by = Set(viewer.describe());
     active.decided_at = Set(now);
-    active.save(&txn).await?;
+    active.save(&*txn).await?;
     let exclusion = Exclusion {
         requirement_id,
         justification,
         decided_by: actor.clone(),
         decided_at: now,
     };
-    let after = audit::snapshot(&exclusion)?;
-    audit::record(
-        &txn,
-        organization_id,
-        &actor,
-        "exclude",
-        "requirement_applicability",
+    let after = snapshot(&exclusion)?;
+    txn.record(
+        Action::Exclude,
+        Entity::RequirementApplicability,
         requirement_id,
         before,
         Some(after),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(Some(exclusion))
 }

@@ -5,17 +5,16 @@
 use chrono::{DateTime, Utc};
 use entity::{ai_system, approval_decision, approval_request, body_member, model_version, policy};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 
 use super::Services;
-use super::audit::{self, snapshot};
 use super::validate;
 use super::viewer::Viewer;
-use crate::db::begin_write;
 use crate::domain::access::Permission;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 pub const SUBJECTS: &[&str] = &["policy", "deployment", "system_change"];
@@ -128,8 +127,8 @@ async fn check_subject<C: ConnectionTrait>(
 
 /// Opens a request inside the caller's transaction (policies submit through here too).
 #[allow(clippy::too_many_arguments)]
-pub async fn open<C: ConnectionTrait>(
-    txn: &C,
+pub async fn open(
+    write: &Write<'_>,
     organization_id: i32,
     actor: &str,
     subject_type: &str,
@@ -138,6 +137,7 @@ pub async fn open<C: ConnectionTrait>(
     quorum: i32,
     summary: &str,
 ) -> AppResult<ApprovalRequest> {
+    let txn: &DatabaseTransaction = write;
     let subject_type = validate::one_of("subjectType", subject_type, SUBJECTS)?;
     check_subject(txn, organization_id, subject_type, subject_id).await?;
     let body = super::governance::find_body(txn, organization_id, body_id).await?;
@@ -175,7 +175,7 @@ pub async fn open<C: ConnectionTrait>(
         status: Set("pending".into()),
         summary: Set(summary.trim().to_string()),
         requested_by: Set(actor.to_string()),
-        requested_at: Set(Utc::now()),
+        requested_at: Set(write.now()),
         decided_at: Set(None),
         consumed_at: Set(None),
         ..Default::default()
@@ -183,17 +183,15 @@ pub async fn open<C: ConnectionTrait>(
     .insert(txn)
     .await?;
     let request = load(txn, created).await?;
-    audit::record(
-        txn,
-        organization_id,
-        actor,
-        "create",
-        "approval_request",
-        request.id,
-        None,
-        Some(snapshot(&request)?),
-    )
-    .await?;
+    write
+        .record(
+            Action::Create,
+            Entity::ApprovalRequest,
+            request.id,
+            None,
+            Some(snapshot(&request)?),
+        )
+        .await?;
     Ok(request)
 }
 
@@ -215,7 +213,7 @@ pub async fn request(
         ));
     }
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let request = open(
         &txn,
         organization_id,
@@ -227,7 +225,7 @@ pub async fn request(
         summary,
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(request)
 }
 
@@ -243,10 +241,10 @@ pub async fn decide(
     let approver = viewer.principal()?.subject.clone();
     let organization_id = viewer.organization_id()?;
     let decision = validate::one_of("decision", decision, DECISIONS)?;
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let current = approval_request::Entity::find_by_id(request_id)
         .filter(approval_request::Column::OrganizationId.eq(organization_id))
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("approval request {request_id}")))?;
     if current.status != "pending" {
@@ -255,7 +253,7 @@ pub async fn decide(
             current.status
         )));
     }
-    let approvers = approvers(&txn, current.body_id).await?;
+    let approvers = approvers(&*txn, current.body_id).await?;
     if !approvers.contains(&approver) {
         return Err(AppError::Forbidden(format!(
             "{approver} is not an approver of this governance body"
@@ -264,29 +262,29 @@ pub async fn decide(
     let already = approval_decision::Entity::find()
         .filter(approval_decision::Column::RequestId.eq(request_id))
         .filter(approval_decision::Column::Approver.eq(approver.as_str()))
-        .count(&txn)
+        .count(&*txn)
         .await?;
     if already > 0 {
         return Err(AppError::Conflict(format!(
             "{approver} has already decided"
         )));
     }
-    let before = load(&txn, current.clone()).await?;
+    let before = load(&*txn, current.clone()).await?;
     approval_decision::ActiveModel {
         organization_id: Set(organization_id),
         request_id: Set(request_id),
         approver: Set(approver),
         decision: Set(decision.to_string()),
         comment: Set(comment.trim().to_string()),
-        decided_at: Set(Utc::now()),
+        decided_at: Set(txn.now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     let approvals = approval_decision::Entity::find()
         .filter(approval_decision::Column::RequestId.eq(request_id))
         .filter(approval_decision::Column::Decision.eq("approve"))
-        .count(&txn)
+        .count(&*txn)
         .await?;
     let outcome = if decision == "reject" {
         Some("rejected")
@@ -299,36 +297,27 @@ pub async fn decide(
     if let Some(status) = outcome {
         let mut active: approval_request::ActiveModel = current.into();
         active.status = Set(status.to_string());
-        active.decided_at = Set(Some(Utc::now()));
-        active.update(&txn).await?;
+        active.decided_at = Set(Some(txn.now()));
+        active.update(&*txn).await?;
         if subject.0 == "policy" {
-            super::policies::on_decided(
-                &txn,
-                organization_id,
-                &viewer.describe(),
-                subject.1,
-                status == "approved",
-            )
-            .await?;
+            super::policies::on_decided(&txn, organization_id, subject.1, status == "approved")
+                .await?;
         }
     }
     let reloaded = approval_request::Entity::find_by_id(request_id)
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or_else(|| AppError::not_found("approval request"))?;
-    let after = load(&txn, reloaded).await?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "decide",
-        "approval_request",
+    let after = load(&*txn, reloaded).await?;
+    txn.record(
+        Action::Decide,
+        Entity::ApprovalRequest,
         request_id,
         Some(snapshot(&before)?),
         Some(snapshot(&after)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(after)
 }
 
@@ -356,6 +345,7 @@ pub async fn consume<C: ConnectionTrait>(
     request_id: i32,
     subject_type: &str,
     subject_id: i32,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     let request = approval_request::Entity::find_by_id(request_id)
         .filter(approval_request::Column::OrganizationId.eq(organization_id))
@@ -379,7 +369,7 @@ pub async fn consume<C: ConnectionTrait>(
         ));
     }
     let mut active: approval_request::ActiveModel = request.into();
-    active.consumed_at = Set(Some(Utc::now()));
+    active.consumed_at = Set(Some(now));
     active.update(db).await?;
     Ok(())
 }

@@ -14,11 +14,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::Services;
-use super::audit::{self, snapshot};
 use super::validate;
 use super::viewer::Viewer;
-use crate::db::begin_write;
 use crate::domain::access::Permission;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 pub const KINDS: &[&str] = &[
@@ -171,8 +170,8 @@ pub async fn add(services: &Services, viewer: &Viewer, input: NewArtifact) -> Ap
             "link the artefact to an AI system, a model version or a control",
         ));
     }
-    let txn = begin_write(&services.db).await?;
-    check_links(&txn, organization_id, &input).await?;
+    let txn = Write::begin(services, viewer).await?;
+    check_links(&*txn, organization_id, &input).await?;
     let latest: Option<i32> = artifact::Entity::find()
         .select_only()
         .column(artifact::Column::Version)
@@ -181,7 +180,7 @@ pub async fn add(services: &Services, viewer: &Viewer, input: NewArtifact) -> Ap
         .filter(artifact::Column::Title.eq(title.as_str()))
         .order_by_desc(artifact::Column::Version)
         .into_tuple()
-        .one(&txn)
+        .one(&*txn)
         .await?;
     let created: Artifact = artifact::ActiveModel {
         organization_id: Set(organization_id),
@@ -197,24 +196,21 @@ pub async fn add(services: &Services, viewer: &Viewer, input: NewArtifact) -> Ap
         uri: Set(input.uri),
         content: Set(input.content),
         added_by: Set(viewer.describe()),
-        added_at: Set(Utc::now()),
+        added_at: Set(txn.now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?
     .into();
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "artifact",
+    txn.record(
+        Action::Create,
+        Entity::Artifact,
         created.id,
         None,
         Some(snapshot(&created)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(created)
 }
 

@@ -13,7 +13,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
 use entity::control;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -117,7 +116,7 @@ pub async fn assess(
     viewer.require(Permission::ReadRecords)?;
     let organization_id = viewer.organization_id()?;
     let db = &services.db;
-    let now = Utc::now();
+    let now = services.clock.now();
     let controls: HashMap<i32, control::Model> = control::Entity::find()
         .filter(control::Column::OrganizationId.eq(organization_id))
         .filter(control::Column::RetiredAt.is_null())

@@ -13,8 +13,8 @@ use sea_orm::{
 use super::Services;
 use super::controls::find_model;
 use super::viewer::Viewer;
-use crate::db::begin_write;
 use crate::domain::access::Permission;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// Kinds of evidence an auditor expects to see.
@@ -106,8 +106,8 @@ pub async fn add(
         ));
     }
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
-    find_model(&txn, organization_id, control_id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    find_model(&*txn, organization_id, control_id).await?;
     let created = evidence::ActiveModel {
         organization_id: Set(organization_id),
         control_id: Set(control_id),
@@ -118,25 +118,22 @@ pub async fn add(
         sha256: Set(input.sha256.map(|h| h.to_ascii_lowercase())),
         uri: Set(input.uri),
         collector: Set(viewer.describe()),
-        created_at: Set(Utc::now()),
+        created_at: Set(txn.now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     let evidence: Evidence = created.into();
-    let after = super::audit::snapshot(&evidence)?;
-    super::audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "evidence",
+    let after = snapshot(&evidence)?;
+    txn.record(
+        Action::Create,
+        Entity::Evidence,
         evidence.id,
         None,
         Some(after),
     )
     .await?;
-    super::audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(evidence)
 }
 
@@ -158,6 +155,20 @@ pub async fn of_control(
         .into_iter()
         .map(Evidence::from)
         .collect())
+}
+
+/// Ids of the viewer's organization's controls with current evidence, as of the injected clock.
+pub async fn evidenced_control_ids(
+    services: &Services,
+    viewer: &Viewer,
+) -> AppResult<HashSet<i32>> {
+    viewer.require(Permission::ReadCrosswalk)?;
+    controls_with_current_evidence(
+        &services.db,
+        viewer.organization_id()?,
+        services.clock.now(),
+    )
+    .await
 }
 
 /// Ids of the organization's controls that have current evidence at `now`.
@@ -191,8 +202,12 @@ pub async fn controls_without_current_evidence(
 ) -> AppResult<Vec<super::controls::Control>> {
     let controls =
         super::controls::list(services, viewer, &super::controls::ControlFilter::default()).await?;
-    let evidenced =
-        controls_with_current_evidence(&services.db, viewer.organization_id()?, Utc::now()).await?;
+    let evidenced = controls_with_current_evidence(
+        &services.db,
+        viewer.organization_id()?,
+        services.clock.now(),
+    )
+    .await?;
     Ok(controls
         .into_iter()
         .filter(|c| {

@@ -10,11 +10,10 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::Services;
-use super::audit::{self, snapshot};
 use super::validate;
 use super::viewer::Viewer;
-use crate::db::begin_write;
 use crate::domain::access::Permission;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 pub const BODY_KINDS: &[&str] = &[
@@ -105,11 +104,11 @@ pub async fn create_body(
     let organization_id = viewer.organization_id()?;
     let name = validate::line("name", name, 200)?;
     let kind = validate::one_of("kind", kind, BODY_KINDS)?;
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let exists = governance_body::Entity::find()
         .filter(governance_body::Column::OrganizationId.eq(organization_id))
         .filter(governance_body::Column::Name.eq(name.as_str()))
-        .one(&txn)
+        .one(&*txn)
         .await?;
     if exists.is_some() {
         return Err(AppError::Conflict(format!("a body named '{name}' exists")));
@@ -119,24 +118,21 @@ pub async fn create_body(
         name: Set(name),
         kind: Set(kind.to_string()),
         mandate: Set(mandate.trim().to_string()),
-        created_at: Set(Utc::now()),
+        created_at: Set(txn.now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
-    let body = with_members(&txn, created).await?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "governance_body",
+    let body = with_members(&*txn, created).await?;
+    txn.record(
+        Action::Create,
+        Entity::GovernanceBody,
         body.id,
         None,
         Some(snapshot(&body)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(body)
 }
 
@@ -153,13 +149,13 @@ pub async fn set_member(
     let organization_id = viewer.organization_id()?;
     let person = validate::line("person", person, 200)?;
     let role = validate::one_of("role", role, MEMBER_ROLES)?;
-    let txn = begin_write(&services.db).await?;
-    let body = find_body(&txn, organization_id, body_id).await?;
-    let before = with_members(&txn, body.clone()).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let body = find_body(&*txn, organization_id, body_id).await?;
+    let before = with_members(&*txn, body.clone()).await?;
     let existing = body_member::Entity::find()
         .filter(body_member::Column::BodyId.eq(body_id))
         .filter(body_member::Column::Person.eq(person.as_str()))
-        .one(&txn)
+        .one(&*txn)
         .await?;
     let mut active = match existing {
         Some(member) => member.into(),
@@ -172,20 +168,17 @@ pub async fn set_member(
     };
     active.role = Set(role.to_string());
     active.can_approve = Set(can_approve);
-    active.save(&txn).await?;
-    let after = with_members(&txn, body).await?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "set_member",
-        "governance_body",
+    active.save(&*txn).await?;
+    let after = with_members(&*txn, body).await?;
+    txn.record(
+        Action::SetMember,
+        Entity::GovernanceBody,
         body_id,
         Some(snapshot(&before)?),
         Some(snapshot(&after)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(after)
 }
 
@@ -257,12 +250,12 @@ pub async fn set_route(
             "'{bad}' is not an email address"
         )));
     }
-    let txn = begin_write(&services.db).await?;
-    find_body(&txn, organization_id, body_id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    find_body(&*txn, organization_id, body_id).await?;
     let existing = escalation_route::Entity::find()
         .filter(escalation_route::Column::OrganizationId.eq(organization_id))
         .filter(escalation_route::Column::Severity.eq(severity))
-        .one(&txn)
+        .one(&*txn)
         .await?;
     let before = existing
         .as_ref()
@@ -281,25 +274,22 @@ pub async fn set_route(
         .collect();
     active.body_id = Set(body_id);
     active.recipients = Set(serde_json::to_string(&recipients).map_err(AppError::internal)?);
-    let saved = active.save(&txn).await?;
+    let saved = active.save(&*txn).await?;
     let route = Route {
         id: saved.id.clone().take().unwrap_or_default(),
         severity: severity.to_string(),
         body_id,
         recipients,
     };
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "set",
-        "escalation_route",
+    txn.record(
+        Action::Set,
+        Entity::EscalationRoute,
         severity,
         before,
         Some(snapshot(&route)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(route)
 }
 

@@ -9,6 +9,7 @@ pub mod approvals;
 pub mod artifacts;
 pub mod audit;
 pub mod catalog;
+pub mod clock;
 pub mod controls;
 pub mod coverage;
 pub mod crosswalk;
@@ -26,6 +27,7 @@ pub mod reports;
 pub mod risks;
 pub mod validate;
 pub mod viewer;
+pub mod write;
 
 use std::sync::Arc;
 
@@ -42,6 +44,8 @@ pub struct Services {
     pub public_catalog: bool,
     /// Signed checkpoints of the audit chains.
     pub audit: Arc<audit::Checkpoints>,
+    /// The only source of the current time.
+    pub clock: clock::Clock,
 }
 
 impl Services {

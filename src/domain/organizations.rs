@@ -8,10 +8,9 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::Services;
-use super::audit;
 use super::viewer::Viewer;
-use crate::db::begin_write;
 use crate::domain::access::Permission;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// An organization as the API shows it.
@@ -59,10 +58,11 @@ pub async fn create(
     validate_slug(slug)?;
     let name = super::validate::line("name", name, 200)?;
     let name = name.as_str();
-    let txn = begin_write(&services.db).await?;
+    // The organization's id is known only once it is inserted, inside this same write.
+    let mut txn = Write::begin_as(services, None, viewer.describe()).await?;
     let exists = organization::Entity::find()
         .filter(organization::Column::Slug.eq(slug))
-        .one(&txn)
+        .one(&*txn)
         .await?;
     if exists.is_some() {
         return Err(AppError::Conflict(format!(
@@ -72,20 +72,17 @@ pub async fn create(
     let created = organization::ActiveModel {
         slug: Set(slug.to_string()),
         name: Set(name.to_string()),
-        created_at: Set(Utc::now()),
+        created_at: Set(txn.now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     let organization: Organization = created.into();
-    let actor = viewer.describe();
-    let after = audit::snapshot(&organization)?;
-    audit::record(
-        &txn,
-        organization.id,
-        &actor,
-        "create",
-        "organization",
+    txn.set_organization(organization.id);
+    let after = snapshot(&organization)?;
+    txn.record(
+        Action::Create,
+        Entity::Organization,
         organization.id,
         None,
         Some(after),
@@ -93,24 +90,22 @@ pub async fn create(
     .await?;
     // Each organization starts from its own copy of the shipped control library.
     let (controls, mappings) =
-        super::library::seed_organization(&txn, &services.catalog, organization.id).await?;
+        super::library::seed_organization(&*txn, &services.catalog, organization.id, txn.now())
+            .await?;
     let seeded = serde_json::json!({
         "library": super::library::library()?.version,
         "controls": controls,
         "mappings": mappings,
     });
-    audit::record(
-        &txn,
-        organization.id,
-        &actor,
-        "seed",
-        "control_library",
+    txn.record(
+        Action::Seed,
+        Entity::ControlLibrary,
         organization.id,
         None,
         Some(seeded),
     )
     .await?;
-    audit::commit(services, txn, organization.id).await?;
+    txn.commit().await?;
     Ok(organization)
 }
 

@@ -7,18 +7,17 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::policy;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 
 use super::Services;
 use super::approvals::{self, ApprovalRequest};
-use super::audit::{self, snapshot};
 use super::validate;
 use super::viewer::Viewer;
-use crate::db::begin_write;
 use crate::domain::access::Permission;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 pub const KINDS: &[&str] = &[
@@ -122,20 +121,20 @@ pub async fn create(services: &Services, viewer: &Viewer, input: NewPolicy) -> A
     let title = validate::line("title", &input.title, 300)?;
     let content = validate::text("content", &input.content, 200_000)?;
     let review_due = validate::date("reviewDue", &input.review_due)?.to_string();
-    let txn = begin_write(&services.db).await?;
-    super::governance::find_body(&txn, organization_id, input.body_id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    super::governance::find_body(&*txn, organization_id, input.body_id).await?;
     let family = family_of(&title);
     let exists = policy::Entity::find()
         .filter(policy::Column::OrganizationId.eq(organization_id))
         .filter(policy::Column::Family.eq(family.as_str()))
-        .one(&txn)
+        .one(&*txn)
         .await?;
     if exists.is_some() {
         return Err(AppError::Conflict(format!(
             "a policy '{title}' exists: edit it to make a new version"
         )));
     }
-    let now = Utc::now();
+    let now = txn.now();
     let created: Policy = policy::ActiveModel {
         organization_id: Set(organization_id),
         family: Set(family),
@@ -153,21 +152,18 @@ pub async fn create(services: &Services, viewer: &Viewer, input: NewPolicy) -> A
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?
     .into();
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "policy",
+    txn.record(
+        Action::Create,
+        Entity::Policy,
         created.id,
         None,
         Some(snapshot(&created)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(created)
 }
 
@@ -180,8 +176,8 @@ pub async fn edit(
 ) -> AppResult<Policy> {
     viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
-    let current = find(&txn, organization_id, id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let current = find(&*txn, organization_id, id).await?;
     let title = changes
         .title
         .as_deref()
@@ -197,7 +193,7 @@ pub async fn edit(
         .as_deref()
         .map(|d| validate::date("reviewDue", d))
         .transpose()?;
-    let now = Utc::now();
+    let now = txn.now();
     let (action, before, saved) = match current.status.as_str() {
         "draft" => {
             let before = snapshot(&Policy::from(current.clone()))?;
@@ -212,14 +208,14 @@ pub async fn edit(
                 active.review_due = Set(due.to_string());
             }
             active.updated_at = Set(now);
-            ("update", Some(before), active.update(&txn).await?)
+            (Action::Update, Some(before), active.update(&*txn).await?)
         }
         "approved" => {
             let newest = policy::Entity::find()
                 .filter(policy::Column::OrganizationId.eq(organization_id))
                 .filter(policy::Column::Family.eq(current.family.as_str()))
                 .order_by_desc(policy::Column::Version)
-                .one(&txn)
+                .one(&*txn)
                 .await?
                 .map_or(current.version, |p| p.version);
             if newest > current.version {
@@ -244,7 +240,7 @@ pub async fn edit(
                 updated_at: Set(now),
                 ..Default::default()
             };
-            ("new_version", None, draft.insert(&txn).await?)
+            (Action::NewVersion, None, draft.insert(&*txn).await?)
         }
         other => {
             return Err(AppError::Conflict(format!(
@@ -253,18 +249,15 @@ pub async fn edit(
         }
     };
     let policy: Policy = saved.into();
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
+    txn.record(
         action,
-        "policy",
+        Entity::Policy,
         policy.id,
         before,
         Some(snapshot(&policy)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(policy)
 }
 
@@ -272,8 +265,8 @@ pub async fn edit(
 pub async fn submit(services: &Services, viewer: &Viewer, id: i32) -> AppResult<ApprovalRequest> {
     viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
-    let current = find(&txn, organization_id, id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let current = find(&*txn, organization_id, id).await?;
     if current.status != "draft" {
         return Err(AppError::Conflict(format!(
             "only drafts can be submitted; this policy is {}",
@@ -298,34 +291,31 @@ pub async fn submit(services: &Services, viewer: &Viewer, id: i32) -> AppResult<
     let before = snapshot(&Policy::from(current.clone()))?;
     let mut active: policy::ActiveModel = current.into();
     active.status = Set("in_review".into());
-    active.updated_at = Set(Utc::now());
-    let updated: Policy = active.update(&txn).await?.into();
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "submit",
-        "policy",
+    active.updated_at = Set(txn.now());
+    let updated: Policy = active.update(&*txn).await?.into();
+    txn.record(
+        Action::Submit,
+        Entity::Policy,
         id,
         Some(before),
         Some(snapshot(&updated)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(request)
 }
 
 /// Applies an approval decision to the policy, inside the deciding transaction.
-pub async fn on_decided<C: ConnectionTrait>(
-    txn: &C,
+pub async fn on_decided(
+    write: &Write<'_>,
     organization_id: i32,
-    actor: &str,
     id: i32,
     approved: bool,
 ) -> AppResult<()> {
+    let txn: &DatabaseTransaction = write;
     let current = find(txn, organization_id, id).await?;
     let before = snapshot(&Policy::from(current.clone()))?;
-    let now = Utc::now();
+    let now = write.now();
     if approved {
         // The version this one replaces is retired.
         let previous = policy::Entity::find()
@@ -341,17 +331,15 @@ pub async fn on_decided<C: ConnectionTrait>(
             active.status = Set("retired".into());
             active.updated_at = Set(now);
             let retired: Policy = active.update(txn).await?.into();
-            audit::record(
-                txn,
-                organization_id,
-                actor,
-                "retire",
-                "policy",
-                old_id,
-                Some(old_before),
-                Some(snapshot(&retired)?),
-            )
-            .await?;
+            write
+                .record(
+                    Action::Retire,
+                    Entity::Policy,
+                    old_id,
+                    Some(old_before),
+                    Some(snapshot(&retired)?),
+                )
+                .await?;
         }
     }
     let mut active: policy::ActiveModel = current.into();
@@ -360,21 +348,19 @@ pub async fn on_decided<C: ConnectionTrait>(
     active.updated_at = Set(now);
     let updated: Policy = active.update(txn).await?.into();
     let action = if approved {
-        "approve"
+        Action::Approve
     } else {
-        "return_to_draft"
+        Action::ReturnToDraft
     };
-    audit::record(
-        txn,
-        organization_id,
-        actor,
-        action,
-        "policy",
-        id,
-        Some(before),
-        Some(snapshot(&updated)?),
-    )
-    .await?;
+    write
+        .record(
+            action,
+            Entity::Policy,
+            id,
+            Some(before),
+            Some(snapshot(&updated)?),
+        )
+        .await?;
     Ok(())
 }
 
@@ -382,8 +368,8 @@ pub async fn on_decided<C: ConnectionTrait>(
 pub async fn retire(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Policy> {
     viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
-    let current = find(&txn, organization_id, id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let current = find(&*txn, organization_id, id).await?;
     if current.status != "approved" {
         return Err(AppError::Conflict(format!(
             "only approved policies can be retired; this one is {}",
@@ -393,20 +379,17 @@ pub async fn retire(services: &Services, viewer: &Viewer, id: i32) -> AppResult<
     let before = snapshot(&Policy::from(current.clone()))?;
     let mut active: policy::ActiveModel = current.into();
     active.status = Set("retired".into());
-    active.updated_at = Set(Utc::now());
-    let retired: Policy = active.update(&txn).await?.into();
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "retire",
-        "policy",
+    active.updated_at = Set(txn.now());
+    let retired: Policy = active.update(&*txn).await?.into();
+    txn.record(
+        Action::Retire,
+        Entity::Policy,
         id,
         Some(before),
         Some(snapshot(&retired)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(retired)
 }
 

@@ -12,11 +12,10 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::Services;
-use super::audit::{self, snapshot};
 use super::validate;
 use super::viewer::Viewer;
-use crate::db::begin_write;
 use crate::domain::access::Permission;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 pub const SUBJECTS: &[&str] = &["ai_system", "control", "policy", "risk", "governance_body"];
@@ -109,14 +108,14 @@ pub async fn assign(
     let role = validate::one_of("role", role, ROLES)?;
     let party_kind = validate::one_of("partyKind", party_kind, PARTY_KINDS)?;
     let party = validate::line("party", party, 200)?;
-    let txn = begin_write(&services.db).await?;
-    check_subject(&txn, organization_id, subject_type, subject_id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    check_subject(&*txn, organization_id, subject_type, subject_id).await?;
     let accountable_key = format!("{subject_type}:{subject_id}");
     if role == "accountable" {
         let current = raci_assignment::Entity::find()
             .filter(raci_assignment::Column::OrganizationId.eq(organization_id))
             .filter(raci_assignment::Column::AccountableKey.eq(accountable_key.as_str()))
-            .one(&txn)
+            .one(&*txn)
             .await?;
         if let Some(current) = current {
             return Err(AppError::Conflict(format!(
@@ -131,7 +130,7 @@ pub async fn assign(
         .filter(raci_assignment::Column::SubjectId.eq(subject_id))
         .filter(raci_assignment::Column::Party.eq(party.as_str()))
         .filter(raci_assignment::Column::Role.eq(role))
-        .count(&txn)
+        .count(&*txn)
         .await?;
     if duplicate > 0 {
         return Err(AppError::Conflict(format!("{party} already has that role")));
@@ -144,24 +143,21 @@ pub async fn assign(
         party_kind: Set(party_kind.to_string()),
         role: Set(role.to_string()),
         accountable_key: Set((role == "accountable").then_some(accountable_key)),
-        created_at: Set(Utc::now()),
+        created_at: Set(txn.now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?
     .into();
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "raci_assignment",
+    txn.record(
+        Action::Create,
+        Entity::RaciAssignment,
         created.id,
         None,
         Some(snapshot(&created)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(created)
 }
 
@@ -169,26 +165,25 @@ pub async fn assign(
 pub async fn unassign(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Assignment> {
     viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let current = raci_assignment::Entity::find_by_id(id)
         .filter(raci_assignment::Column::OrganizationId.eq(organization_id))
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("assignment {id}")))?;
-    raci_assignment::Entity::delete_by_id(id).exec(&txn).await?;
+    raci_assignment::Entity::delete_by_id(id)
+        .exec(&*txn)
+        .await?;
     let removed: Assignment = current.into();
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "delete",
-        "raci_assignment",
+    txn.record(
+        Action::Delete,
+        Entity::RaciAssignment,
         id,
         Some(snapshot(&removed)?),
         None,
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(removed)
 }
 

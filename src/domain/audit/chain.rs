@@ -1,6 +1,6 @@
 //! Appending to the hash chain.
 
-use chrono::{SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use entity::{audit_head, audit_log};
 use sea_orm::{
     ActiveModelTrait,
@@ -46,19 +46,34 @@ pub fn entry_hash(
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
+/// One entry to append; built by the audited-write path (`crate::domain::write`).
+pub struct Event<'a> {
+    pub organization_id: i32,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub at: DateTime<Utc>,
+}
+
 /// Appends one entry inside the caller's transaction and returns its sequence number.
 /// The head row's UPDATE takes a row lock, so concurrent appenders of one organization queue.
-#[allow(clippy::too_many_arguments)]
-pub async fn record<C: ConnectionTrait>(
+pub(in crate::domain) async fn append<C: ConnectionTrait>(
     txn: &C,
-    organization_id: i32,
-    actor: &str,
-    action: &str,
-    entity: &str,
-    entity_id: impl ToString,
-    before: Option<Value>,
-    after: Option<Value>,
+    event: Event<'_>,
 ) -> AppResult<i64> {
+    let Event {
+        organization_id,
+        actor,
+        action,
+        entity,
+        entity_id,
+        before,
+        after,
+        at,
+    } = event;
     let advanced = audit_head::Entity::update_many()
         .col_expr(
             audit_head::Column::Seq,
@@ -82,10 +97,9 @@ pub async fn record<C: ConnectionTrait>(
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("audit head vanished")))?;
     let seq = head.seq;
     let prev_hash = head.hash.clone();
-    let entity_id = entity_id.to_string();
     let before = before.map(|v| v.to_string());
     let after = after.map(|v| v.to_string());
-    let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
+    let at = at.to_rfc3339_opts(SecondsFormat::Micros, true);
     let hash = entry_hash(
         organization_id,
         seq,

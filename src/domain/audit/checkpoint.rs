@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use chrono::{SecondsFormat, Utc};
+use chrono::SecondsFormat;
 use entity::audit_head;
 use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::{DatabaseConnection, EntityTrait};
@@ -31,14 +31,16 @@ pub struct Checkpoints {
     key: Vec<u8>,
     /// Serializes writers in this process so a checkpoint never goes backwards.
     lock: Mutex<()>,
+    clock: crate::domain::clock::Clock,
 }
 
 impl Checkpoints {
-    pub fn new(dir: PathBuf, key: Vec<u8>) -> Self {
+    pub fn new(dir: PathBuf, key: Vec<u8>, clock: crate::domain::clock::Clock) -> Self {
         Checkpoints {
             dir,
             key,
             lock: Mutex::new(()),
+            clock,
         }
     }
 
@@ -96,7 +98,7 @@ impl Checkpoints {
         {
             return Ok(());
         }
-        let at = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+        let at = self.clock.now().to_rfc3339_opts(SecondsFormat::Secs, true);
         let checkpoint = Checkpoint {
             organization_id,
             seq: head.seq,

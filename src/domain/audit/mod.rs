@@ -9,29 +9,15 @@ pub mod checkpoint;
 pub mod query;
 pub mod verify;
 
-pub use chain::{GENESIS, entry_hash, record};
+pub(in crate::domain) use chain::append;
+pub use chain::{Event, GENESIS, entry_hash};
 pub use checkpoint::Checkpoints;
 
-use sea_orm::DatabaseTransaction;
-use serde::Serialize;
-use serde_json::Value;
-
 use super::Services;
-use crate::error::{AppError, AppResult};
 
-/// A record's state as stored in the log.
-pub fn snapshot<T: Serialize>(value: &T) -> AppResult<Value> {
-    serde_json::to_value(value).map_err(AppError::internal)
-}
-
-/// Commits an audited transaction, then checkpoints the organization's chain head.
-/// A failed checkpoint write is logged, not returned: the data is already committed.
-pub async fn commit(
-    services: &Services,
-    txn: DatabaseTransaction,
-    organization_id: i32,
-) -> AppResult<()> {
-    txn.commit().await?;
+/// Writes the organization's chain head, signed, outside the database after a commit.
+/// A failure is logged, not returned: the data is already committed.
+pub(in crate::domain) async fn checkpoint(services: &Services, organization_id: i32) {
     if let Err(err) = services
         .audit
         .write_latest(&services.db, organization_id)
@@ -39,5 +25,4 @@ pub async fn commit(
     {
         tracing::error!(organization_id, error = %err, "writing the audit checkpoint failed");
     }
-    Ok(())
 }

@@ -7,7 +7,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
 use entity::{framework, requirement};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -104,7 +103,8 @@ async fn load_one(
         licence: Set(file.licence.clone()),
         source: Set(file.source.clone()),
         checksum: Set(checksum.to_string()),
-        loaded_at: Set(Utc::now()),
+        // When this server loaded the catalog: infrastructure metadata, not domain time.
+        loaded_at: Set(crate::domain::clock::Clock::system().now()),
         ..Default::default()
     };
     let outcome = if existing.is_some() {

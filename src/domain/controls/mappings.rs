@@ -1,6 +1,5 @@
 //! Typed mappings from a control to requirements ("control <relationship> requirement").
 
-use chrono::Utc;
 use entity::control_mapping;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -8,11 +7,10 @@ use sea_orm::{
 
 use super::find_model;
 use super::types::{ControlMapping, MappingInput, validate_mapping};
-use crate::db::begin_write;
 use crate::domain::Services;
 use crate::domain::access::Permission;
-use crate::domain::audit::{self, snapshot};
 use crate::domain::viewer::Viewer;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// Mappings of one control, in catalog order.
@@ -42,6 +40,15 @@ pub async fn mappings_of(
     Ok(mappings)
 }
 
+/// Every mapping of the viewer's organization, for listings that show many controls at once.
+pub async fn organization_mappings(
+    services: &Services,
+    viewer: &Viewer,
+) -> AppResult<Vec<ControlMapping>> {
+    viewer.require(Permission::ReadCrosswalk)?;
+    all_mappings(&services.db, viewer.organization_id()?).await
+}
+
 /// Every active mapping of the organization (for the crosswalk and coverage).
 pub async fn all_mappings<C: ConnectionTrait>(
     db: &C,
@@ -68,8 +75,8 @@ pub async fn add_mapping(
     validate_mapping(&input)?;
     services.catalog.requirement(requirement_id)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
-    let control = find_model(&txn, organization_id, control_id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let control = find_model(&*txn, organization_id, control_id).await?;
     if control.retired_at.is_some() {
         return Err(AppError::Conflict(format!(
             "control {} is retired",
@@ -79,7 +86,7 @@ pub async fn add_mapping(
     let duplicate = control_mapping::Entity::find()
         .filter(control_mapping::Column::ControlId.eq(control_id))
         .filter(control_mapping::Column::RequirementId.eq(requirement_id))
-        .one(&txn)
+        .one(&*txn)
         .await?;
     if duplicate.is_some() {
         return Err(AppError::Conflict(format!(
@@ -98,24 +105,21 @@ pub async fn add_mapping(
         justification: Set(input.justification.trim().to_string()),
         provenance: Set(format!("user:{}", viewer.describe())),
         created_by: Set(viewer.describe()),
-        created_at: Set(Utc::now()),
+        created_at: Set(txn.now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     let mapping: ControlMapping = created.try_into()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "control_mapping",
+    txn.record(
+        Action::Create,
+        Entity::ControlMapping,
         mapping.id,
         None,
         Some(snapshot(&mapping)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(mapping)
 }
 
@@ -141,8 +145,8 @@ pub async fn update_mapping(
     viewer.require(Permission::WriteControls)?;
     validate_mapping(&input)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
-    let current = find_mapping(&txn, organization_id, id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let current = find_mapping(&*txn, organization_id, id).await?;
     let before: ControlMapping = current.clone().try_into()?;
     let mut active: control_mapping::ActiveModel = current.into();
     active.relationship = Set(input.relationship.as_str().to_string());
@@ -151,19 +155,16 @@ pub async fn update_mapping(
     active.confidence = Set(input.confidence);
     active.justification = Set(input.justification.trim().to_string());
     active.provenance = Set(format!("user:{}", viewer.describe()));
-    let updated: ControlMapping = active.update(&txn).await?.try_into()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "update",
-        "control_mapping",
+    let updated: ControlMapping = active.update(&*txn).await?.try_into()?;
+    txn.record(
+        Action::Update,
+        Entity::ControlMapping,
         id,
         Some(snapshot(&before)?),
         Some(snapshot(&updated)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(updated)
 }
 
@@ -175,23 +176,20 @@ pub async fn remove_mapping(
 ) -> AppResult<ControlMapping> {
     viewer.require(Permission::WriteControls)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
-    let current = find_mapping(&txn, organization_id, id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let current = find_mapping(&*txn, organization_id, id).await?;
     control_mapping::Entity::delete_by_id(current.id)
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     let removed: ControlMapping = current.try_into()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "delete",
-        "control_mapping",
+    txn.record(
+        Action::Delete,
+        Entity::ControlMapping,
         id,
         Some(snapshot(&removed)?),
         None,
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(removed)
 }

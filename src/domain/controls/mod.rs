@@ -5,13 +5,14 @@
 mod mappings;
 mod types;
 
-pub use mappings::{add_mapping, all_mappings, mappings_of, remove_mapping, update_mapping};
+pub use mappings::{
+    add_mapping, all_mappings, mappings_of, organization_mappings, remove_mapping, update_mapping,
+};
 pub use types::{
     Control, ControlFilter, ControlMapping, ControlPatch, ControlStatus, Effectiveness,
     MappingInput, NewControl,
 };
 
-use chrono::Utc;
 use entity::control;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -19,11 +20,10 @@ use sea_orm::{
 };
 
 use super::Services;
-use super::audit::{self, snapshot};
 use super::validate;
 use super::viewer::Viewer;
-use crate::db::begin_write;
 use crate::domain::access::Permission;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// Loads a control of the viewer's organization.
@@ -99,11 +99,11 @@ pub async fn create(services: &Services, viewer: &Viewer, input: NewControl) -> 
             "create the control first, then mark it not_applicable with a reason",
         ));
     }
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let exists = control::Entity::find()
         .filter(control::Column::OrganizationId.eq(organization_id))
         .filter(control::Column::Code.eq(input.code.trim()))
-        .one(&txn)
+        .one(&*txn)
         .await?;
     if exists.is_some() {
         return Err(AppError::Conflict(format!(
@@ -111,7 +111,7 @@ pub async fn create(services: &Services, viewer: &Viewer, input: NewControl) -> 
             input.code.trim()
         )));
     }
-    let now = Utc::now();
+    let now = txn.now();
     let created = control::ActiveModel {
         organization_id: Set(organization_id),
         code: Set(input.code.trim().to_string()),
@@ -132,21 +132,18 @@ pub async fn create(services: &Services, viewer: &Viewer, input: NewControl) -> 
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     let control: Control = created.try_into()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "control",
+    txn.record(
+        Action::Create,
+        Entity::Control,
         control.id,
         None,
         Some(snapshot(&control)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(control)
 }
 
@@ -159,8 +156,8 @@ pub async fn update(
 ) -> AppResult<Control> {
     viewer.require(Permission::WriteControls)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
-    let current = find_model(&txn, organization_id, id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let current = find_model(&*txn, organization_id, id).await?;
     let before: Control = current.clone().try_into()?;
     if current.retired_at.is_some() {
         return Err(AppError::Conflict(format!(
@@ -211,20 +208,17 @@ pub async fn update(
     } else {
         None
     });
-    active.updated_at = Set(Utc::now());
-    let updated: Control = active.update(&txn).await?.try_into()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "update",
-        "control",
+    active.updated_at = Set(txn.now());
+    let updated: Control = active.update(&*txn).await?.try_into()?;
+    txn.record(
+        Action::Update,
+        Entity::Control,
         id,
         Some(snapshot(&before)?),
         Some(snapshot(&updated)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(updated)
 }
 
@@ -232,28 +226,25 @@ pub async fn update(
 pub async fn retire(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Control> {
     viewer.require(Permission::WriteControls)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
-    let current = find_model(&txn, organization_id, id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let current = find_model(&*txn, organization_id, id).await?;
     if current.retired_at.is_some() {
         return current.try_into();
     }
     let before: Control = current.clone().try_into()?;
     let mut active: control::ActiveModel = current.into();
-    let now = Utc::now();
+    let now = txn.now();
     active.retired_at = Set(Some(now));
     active.updated_at = Set(now);
-    let retired: Control = active.update(&txn).await?.try_into()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "retire",
-        "control",
+    let retired: Control = active.update(&*txn).await?.try_into()?;
+    txn.record(
+        Action::Retire,
+        Entity::Control,
         id,
         Some(snapshot(&before)?),
         Some(snapshot(&retired)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(retired)
 }

@@ -1,14 +1,15 @@
 //! Direct requirement-to-requirement mappings of an organization (imported crosswalks).
 //! Stored once per pair; the inverse direction is derived when read.
 
-use chrono::Utc;
 use entity::requirement_mapping;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter,
 };
 
 use super::engine::{DirectMapping, Edge};
 use crate::domain::relationship::{Rationale, Relationship};
+use crate::domain::write::{Action, Entity, Write};
 use crate::error::{AppError, AppResult};
 
 /// A validated mapping ready to store.
@@ -60,12 +61,13 @@ pub async fn all<C: ConnectionTrait>(
 /// Inserts or replaces the mapping of each pair, inside the caller's transaction.
 /// A pair already stored in the opposite direction is replaced by the new direction.
 /// Returns `(created, updated)`.
-pub async fn upsert_all<C: ConnectionTrait>(
-    txn: &C,
+pub async fn upsert_all(
+    write: &Write<'_>,
     organization_id: i32,
     actor: &str,
     rows: &[NewDirectMapping],
 ) -> AppResult<(usize, usize)> {
+    let txn: &DatabaseTransaction = write;
     let existing = requirement_mapping::Entity::find()
         .filter(requirement_mapping::Column::OrganizationId.eq(organization_id))
         .all(txn)
@@ -80,7 +82,7 @@ pub async fn upsert_all<C: ConnectionTrait>(
         })
         .collect();
     let (mut created, mut updated) = (0, 0);
-    let now = Utc::now();
+    let now = write.now();
     for row in rows {
         let key = (
             row.source_id.min(row.target_id),
@@ -122,19 +124,15 @@ pub async fn upsert_all<C: ConnectionTrait>(
         active.created_by = Set(actor.to_string());
         let saved = active.save(txn).await?;
         let id = saved.id.clone().take().unwrap_or_default();
-        let action = if before.is_some() { "update" } else { "create" };
+        let action = if before.is_some() {
+            Action::Update
+        } else {
+            Action::Create
+        };
         let after = serde_json::to_value(row).map_err(AppError::internal)?;
-        crate::domain::audit::record(
-            txn,
-            organization_id,
-            actor,
-            action,
-            "requirement_mapping",
-            id,
-            before,
-            Some(after),
-        )
-        .await?;
+        write
+            .record(action, Entity::RequirementMapping, id, before, Some(after))
+            .await?;
     }
     Ok((created, updated))
 }

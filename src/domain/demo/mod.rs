@@ -3,7 +3,7 @@
 
 mod risks;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use serde_json::json;
 
 use super::Services;
@@ -266,7 +266,9 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
                 content: format!("{title}: commitments, roles and review cycle."),
                 body_id: board.id,
                 quorum: 2,
-                review_due: (Utc::now() + Duration::days(365)).date_naive().to_string(),
+                review_due: (services.clock.now() + Duration::days(365))
+                    .date_naive()
+                    .to_string(),
             },
         )
         .await?;
@@ -298,9 +300,9 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
             NewEvidence {
                 title: format!("{} operating evidence", control.code),
                 kind: "test_result".into(),
-                collected_at: Utc::now() - Duration::days(10),
+                collected_at: services.clock.now() - Duration::days(10),
                 valid_until: Some(
-                    Utc::now() + Duration::days(i64::from(control.review_frequency_days)),
+                    services.clock.now() + Duration::days(i64::from(control.review_frequency_days)),
                 ),
                 sha256: None,
                 uri: Some(format!("https://evidence.example.com/{}", control.code)),

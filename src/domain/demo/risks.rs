@@ -2,7 +2,7 @@
 //! treated by the threat library's controls, with an accountable owner; one accepted risk carries
 //! its decision record, and one is overdue for review.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 
 use crate::domain::inventory::AiSystem;
 use crate::domain::risks::{self, RiskInput};
@@ -39,9 +39,9 @@ pub async fn seed(services: &Services, system: &Viewer, systems: &[AiSystem]) ->
             let assessed = n % 3 != 0;
             let owner = format!("owner{}@example.com", i % 4 + 1);
             let review_due = if n % 9 == 4 {
-                Utc::now() - Duration::days(20)
+                services.clock.now() - Duration::days(20)
             } else {
-                Utc::now() + Duration::days(90 + (n as i64 % 5) * 30)
+                services.clock.now() + Duration::days(90 + (n as i64 % 5) * 30)
             };
             let risk = risks::create(
                 services,

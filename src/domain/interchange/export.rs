@@ -1,7 +1,5 @@
 //! Crosswalk and catalog exports, shared by the HTTP download endpoints and the CLI.
 
-use chrono::Utc;
-
 use super::{csv_format, oscal};
 use crate::domain::Services;
 use crate::domain::catalog::Framework;
@@ -84,7 +82,7 @@ pub async fn crosswalk(
                 to,
                 &answers,
                 &organization.slug,
-                Utc::now(),
+                services.clock.now(),
             );
             Rendered {
                 body: serde_json::to_string_pretty(&document).map_err(AppError::internal)?,
@@ -98,7 +96,7 @@ pub async fn crosswalk(
 /// A framework as an OSCAL catalog.
 pub fn catalog(services: &Services, viewer: &Viewer, framework: &Framework) -> AppResult<Rendered> {
     services.authorize_catalog_read(viewer)?;
-    let document = oscal::catalog(&services.catalog, framework, Utc::now());
+    let document = oscal::catalog(&services.catalog, framework, services.clock.now());
     Ok(Rendered {
         body: serde_json::to_string_pretty(&document).map_err(AppError::internal)?,
         content_type: "application/json",

@@ -2,12 +2,12 @@
 //! mappings: every row is validated first, and nothing is written when any row is bad.
 
 use super::{RowError, csv_format, oscal};
-use crate::db::begin_write;
 use crate::domain::Services;
 use crate::domain::access::Permission;
 use crate::domain::catalog::Framework;
 use crate::domain::crosswalk::direct;
 use crate::domain::viewer::Viewer;
+use crate::domain::write::Write;
 use crate::error::{AppError, AppResult};
 
 /// Input formats.
@@ -65,7 +65,7 @@ pub async fn import(
     let provenance = format!(
         "import:{}:{}",
         viewer.describe(),
-        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ")
+        services.clock.now().format("%Y-%m-%dT%H:%M:%SZ")
     );
     let parsed = match format {
         Format::Csv => csv_format::parse(&services.catalog, text, &provenance),
@@ -87,10 +87,10 @@ pub async fn import(
         Ok(parsed) => parsed,
         Err(errors) => return Ok(ImportOutcome::Rejected(errors)),
     };
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let (created, updated) =
         direct::upsert_all(&txn, organization_id, &viewer.describe(), &parsed.rows).await?;
-    crate::domain::audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(ImportOutcome::Imported(ImportReport {
         created,
         updated,

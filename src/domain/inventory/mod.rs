@@ -12,6 +12,7 @@ pub use models::{
 pub use scope::{Scope, ScopeExclusion, scope, set_scope};
 
 use crate::domain::approvals;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use chrono::{DateTime, Utc};
 use entity::ai_system;
 use sea_orm::{
@@ -20,10 +21,8 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::db::begin_write;
 use crate::domain::Services;
 use crate::domain::access::Permission;
-use crate::domain::audit::{self, snapshot};
 use crate::domain::validate;
 use crate::domain::viewer::Viewer;
 use crate::error::{AppError, AppResult};
@@ -146,11 +145,11 @@ pub async fn create(
     viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let c = check(&input)?;
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let duplicate = ai_system::Entity::find()
         .filter(ai_system::Column::OrganizationId.eq(organization_id))
         .filter(ai_system::Column::Name.eq(c.name.as_str()))
-        .one(&txn)
+        .one(&*txn)
         .await?;
     if duplicate.is_some() {
         return Err(AppError::Conflict(format!(
@@ -158,7 +157,7 @@ pub async fn create(
             c.name
         )));
     }
-    let now = Utc::now();
+    let now = txn.now();
     let created: AiSystem = ai_system::ActiveModel {
         organization_id: Set(organization_id),
         name: Set(c.name),
@@ -173,21 +172,18 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?
     .into();
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "ai_system",
+    txn.record(
+        Action::Create,
+        Entity::AiSystem,
         created.id,
         None,
         Some(snapshot(&created)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(created)
 }
 
@@ -203,13 +199,21 @@ pub async fn update(
     viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let c = check(&input)?;
-    let txn = begin_write(&services.db).await?;
-    let current = find(&txn, organization_id, id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let current = find(&*txn, organization_id, id).await?;
     if current.lifecycle_stage == "operate" {
         let request = approval_request_id.ok_or_else(|| {
             AppError::Conflict("this AI system is in operation: changes need an approved system_change approval (approvalRequestId)".into())
         })?;
-        approvals::consume(&txn, organization_id, request, "system_change", id).await?;
+        approvals::consume(
+            &*txn,
+            organization_id,
+            request,
+            "system_change",
+            id,
+            txn.now(),
+        )
+        .await?;
     }
     let before: AiSystem = current.clone().into();
     let mut active: ai_system::ActiveModel = current.into();
@@ -221,20 +225,17 @@ pub async fn update(
     active.risk_tier = Set(c.tier.to_string());
     active.in_scope = Set(c.in_scope);
     active.exclusion_justification = Set(c.justification);
-    active.updated_at = Set(Utc::now());
-    let updated: AiSystem = active.update(&txn).await?.into();
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "update",
-        "ai_system",
+    active.updated_at = Set(txn.now());
+    let updated: AiSystem = active.update(&*txn).await?.into();
+    txn.record(
+        Action::Update,
+        Entity::AiSystem,
         id,
         Some(snapshot(&before)?),
         Some(snapshot(&updated)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(updated)
 }
 

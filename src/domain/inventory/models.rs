@@ -2,6 +2,7 @@
 
 use super::{MODEL_STATUSES, find};
 use crate::domain::approvals;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use chrono::{DateTime, Utc};
 use entity::model_version;
 use sea_orm::{
@@ -9,10 +10,8 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::db::begin_write;
 use crate::domain::Services;
 use crate::domain::access::Permission;
-use crate::domain::audit::{self, snapshot};
 use crate::domain::validate;
 use crate::domain::viewer::Viewer;
 use crate::error::{AppError, AppResult};
@@ -72,19 +71,19 @@ pub async fn add_model_version(
     let organization_id = viewer.organization_id()?;
     let version = validate::line("version", &input.version, 64)?;
     let intended_use = validate::text("intendedUse", &input.intended_use, 4000)?;
-    let txn = begin_write(&services.db).await?;
-    find(&txn, organization_id, ai_system_id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    find(&*txn, organization_id, ai_system_id).await?;
     let exists = model_version::Entity::find()
         .filter(model_version::Column::AiSystemId.eq(ai_system_id))
         .filter(model_version::Column::Version.eq(version.as_str()))
-        .one(&txn)
+        .one(&*txn)
         .await?;
     if exists.is_some() {
         return Err(AppError::Conflict(format!(
             "version {version} already exists for this AI system"
         )));
     }
-    let now = Utc::now();
+    let now = txn.now();
     let created: ModelVersion =
         model_version::ActiveModel {
             organization_id: Set(organization_id),
@@ -101,21 +100,18 @@ pub async fn add_model_version(
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await?
         .try_into()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "create",
-        "model_version",
+    txn.record(
+        Action::Create,
+        Entity::ModelVersion,
         created.id,
         None,
         Some(snapshot(&created)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(created)
 }
 
@@ -130,14 +126,14 @@ pub async fn set_model_status(
     viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let status = validate::one_of("status", status, MODEL_STATUSES)?;
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let current = model_version::Entity::find_by_id(id)
         .filter(model_version::Column::OrganizationId.eq(organization_id))
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("model version {id}")))?;
     if status == "deployed"
-        && !approvals::is_approved(&txn, organization_id, "deployment", id).await?
+        && !approvals::is_approved(&*txn, organization_id, "deployment", id).await?
     {
         return Err(AppError::Conflict(
             "deploying a model version needs an approved deployment approval".into(),
@@ -146,20 +142,17 @@ pub async fn set_model_status(
     let before: ModelVersion = current.clone().try_into()?;
     let mut active: model_version::ActiveModel = current.into();
     active.status = Set(status.to_string());
-    active.updated_at = Set(Utc::now());
-    let updated: ModelVersion = active.update(&txn).await?.try_into()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "set_status",
-        "model_version",
+    active.updated_at = Set(txn.now());
+    let updated: ModelVersion = active.update(&*txn).await?.try_into()?;
+    txn.record(
+        Action::SetStatus,
+        Entity::ModelVersion,
         id,
         Some(snapshot(&before)?),
         Some(snapshot(&updated)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(updated)
 }
 

@@ -5,12 +5,11 @@ use entity::scope_statement;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde::Serialize;
 
-use crate::db::begin_write;
 use crate::domain::Services;
 use crate::domain::access::Permission;
-use crate::domain::audit::{self, snapshot};
 use crate::domain::validate;
 use crate::domain::viewer::Viewer;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// An exclusion from scope with its reason.
@@ -69,9 +68,9 @@ pub async fn set_scope(
             Some(&exclusion.reason),
         )?;
     }
-    let txn = begin_write(&services.db).await?;
+    let txn = Write::begin(services, viewer).await?;
     let current = scope_statement::Entity::find_by_id(organization_id)
-        .one(&txn)
+        .one(&*txn)
         .await?;
     let before = current
         .as_ref()
@@ -82,7 +81,7 @@ pub async fn set_scope(
         processes,
         exclusions,
         updated_by: viewer.describe(),
-        updated_at: Utc::now(),
+        updated_at: txn.now(),
     };
     // The row's key is the organization id, so insert and update are told apart here, not by
     // `save` (which treats a set key as an update).
@@ -101,22 +100,19 @@ pub async fn set_scope(
     active.updated_by = Set(scope.updated_by.clone());
     active.updated_at = Set(scope.updated_at);
     if exists {
-        active.update(&txn).await?;
+        active.update(&*txn).await?;
     } else {
-        active.insert(&txn).await?;
+        active.insert(&*txn).await?;
     }
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        "update",
-        "scope_statement",
+    txn.record(
+        Action::Update,
+        Entity::ScopeStatement,
         organization_id,
         before,
         Some(snapshot(&scope)?),
     )
     .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.commit().await?;
     Ok(scope)
 }
 

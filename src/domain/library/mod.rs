@@ -11,7 +11,7 @@ pub mod check;
 
 use std::sync::OnceLock;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{control, control_mapping};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
@@ -235,9 +235,9 @@ pub async fn seed_organization<C: ConnectionTrait>(
     txn: &C,
     catalog: &CatalogSnapshot,
     organization_id: i32,
+    now: DateTime<Utc>,
 ) -> AppResult<(usize, usize)> {
     let library = library()?;
-    let now = Utc::now();
     let rows = library.controls.iter().map(|c| control::ActiveModel {
         organization_id: Set(organization_id),
         code: Set(c.code.clone()),

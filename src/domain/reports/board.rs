@@ -213,7 +213,7 @@ async fn risk_summary(
                 .collect(),
         })
         .collect();
-    let today = Utc::now().date_naive();
+    let today = services.clock.now().date_naive();
     Ok(RiskSummary {
         open: count(open.len()),
         by_level: counted(levels, LEVELS).await?,
@@ -285,7 +285,7 @@ async fn policy_summary(services: &Services, viewer: &Viewer) -> AppResult<Polic
     let statuses: Vec<String> = all.iter().map(|p| p.status.clone()).collect();
     Ok(PolicySummary {
         by_status: counted(statuses, POLICY_STATUSES).await?,
-        overdue: policies::overdue(services, viewer, Utc::now().date_naive())
+        overdue: policies::overdue(services, viewer, services.clock.now().date_naive())
             .await?
             .into_iter()
             .map(|p| PolicyDue {
@@ -352,7 +352,7 @@ pub async fn governance_board(services: &Services, viewer: &Viewer) -> AppResult
         .collect();
     // Last, so the anchor covers everything the report shows.
     let audit = audit_anchor(services, organization.id).await?;
-    let generated_at = Utc::now();
+    let generated_at = services.clock.now();
     Ok(BoardReport {
         organization: organization.name,
         organization_slug: organization.slug,

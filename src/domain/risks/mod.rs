@@ -303,7 +303,7 @@ pub async fn list(services: &Services, viewer: &Viewer, query: &RiskQuery) -> Ap
         .map(|l| validate::one_of("level", l, LEVELS))
         .transpose()?;
     let needle = query.search.as_ref().map(|s| s.to_lowercase());
-    let today = Utc::now().date_naive();
+    let today = services.clock.now().date_naive();
     let rows = select
         .order_by_asc(risk::Column::Id)
         .all(&services.db)

@@ -1,21 +1,19 @@
 //! Writing the register: creating and re-rating risks and choosing the controls that treat them.
 //! Each write is one transaction with its audit entry.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{control, risk, risk_control};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
 use super::{CATEGORIES, Rating, Risk, STATUSES, TREATMENTS, find, find_row, load, threats};
-use crate::db::begin_write;
 use crate::domain::Services;
 use crate::domain::access::Permission;
-use crate::domain::audit::{self, snapshot};
 use crate::domain::inventory;
 use crate::domain::validate;
 use crate::domain::viewer::Viewer;
+use crate::domain::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// The fields of a risk (all of them on create and on update).
@@ -119,7 +117,12 @@ fn check(input: &RiskInput) -> AppResult<Checked> {
     })
 }
 
-fn apply(active: &mut risk::ActiveModel, c: Checked, ai_system_id: Option<i32>) {
+fn apply(
+    active: &mut risk::ActiveModel,
+    c: Checked,
+    ai_system_id: Option<i32>,
+    now: DateTime<Utc>,
+) {
     active.ai_system_id = Set(ai_system_id);
     active.title = Set(c.title);
     active.description = Set(c.description);
@@ -134,7 +137,7 @@ fn apply(active: &mut risk::ActiveModel, c: Checked, ai_system_id: Option<i32>) 
     active.status = Set(c.status.to_string());
     active.decision = Set(c.decision);
     active.review_due = Set(c.review_due);
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(now);
 }
 
 /// The organization's active controls among `ids`, refusing unknown or retired ones.
@@ -180,13 +183,13 @@ async fn replace_links<C: ConnectionTrait>(
     organization_id: i32,
     risk_id: i32,
     control_ids: &[i32],
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     risk_control::Entity::delete_many()
         .filter(risk_control::Column::OrganizationId.eq(organization_id))
         .filter(risk_control::Column::RiskId.eq(risk_id))
         .exec(db)
         .await?;
-    let now = Utc::now();
     for control_id in control_ids {
         risk_control::ActiveModel {
             organization_id: Set(organization_id),
@@ -215,28 +218,17 @@ async fn check_ai_system<C: ConnectionTrait>(
 /// Records the risk's change (its state before, and as written now) in the audit log and commits,
 /// returning the risk as written.
 async fn logged_commit(
-    services: &Services,
-    viewer: &Viewer,
-    txn: DatabaseTransaction,
+    txn: Write<'_>,
     organization_id: i32,
-    action: &str,
+    action: Action,
     before: Option<Risk>,
     id: i32,
 ) -> AppResult<Risk> {
-    let after = find(&txn, organization_id, id).await?;
+    let after = find(&*txn, organization_id, id).await?;
     let before = before.as_ref().map(snapshot).transpose()?;
-    audit::record(
-        &txn,
-        organization_id,
-        &viewer.describe(),
-        action,
-        "risk",
-        id,
-        before,
-        Some(snapshot(&after)?),
-    )
-    .await?;
-    audit::commit(services, txn, organization_id).await?;
+    txn.record(action, Entity::Risk, id, before, Some(snapshot(&after)?))
+        .await?;
+    txn.commit().await?;
     Ok(after)
 }
 
@@ -253,34 +245,25 @@ pub async fn create(
     let organization_id = viewer.organization_id()?;
     let c = check(&input)?;
     let threat = c.threat;
-    let txn = begin_write(&services.db).await?;
-    check_ai_system(&txn, organization_id, input.ai_system_id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    check_ai_system(&*txn, organization_id, input.ai_system_id).await?;
     let controls = match (control_ids, threat) {
-        (Some(ids), _) => checked_controls(&txn, organization_id, &ids).await?,
+        (Some(ids), _) => checked_controls(&*txn, organization_id, &ids).await?,
         (None, Some(threat)) if link_recommended => {
-            recommended_controls(&txn, organization_id, threat).await?
+            recommended_controls(&*txn, organization_id, threat).await?
         }
         _ => Vec::new(),
     };
-    let now = Utc::now();
+    let now = txn.now();
     let mut active = risk::ActiveModel {
         organization_id: Set(organization_id),
         created_at: Set(now),
         ..Default::default()
     };
-    apply(&mut active, c, input.ai_system_id);
-    let row = active.insert(&txn).await?;
-    replace_links(&txn, organization_id, row.id, &controls).await?;
-    logged_commit(
-        services,
-        viewer,
-        txn,
-        organization_id,
-        "create",
-        None,
-        row.id,
-    )
-    .await
+    apply(&mut active, c, input.ai_system_id, txn.now());
+    let row = active.insert(&*txn).await?;
+    replace_links(&*txn, organization_id, row.id, &controls, txn.now()).await?;
+    logged_commit(txn, organization_id, Action::Create, None, row.id).await
 }
 
 /// Replaces a risk's fields (re-rating, treatment, status, decision); links stay as they are.
@@ -293,23 +276,14 @@ pub async fn update(
     viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
     let c = check(&input)?;
-    let txn = begin_write(&services.db).await?;
-    let row = find_row(&txn, organization_id, id).await?;
-    let before = load(&txn, organization_id, row.clone()).await?;
-    check_ai_system(&txn, organization_id, input.ai_system_id).await?;
+    let txn = Write::begin(services, viewer).await?;
+    let row = find_row(&*txn, organization_id, id).await?;
+    let before = load(&*txn, organization_id, row.clone()).await?;
+    check_ai_system(&*txn, organization_id, input.ai_system_id).await?;
     let mut active: risk::ActiveModel = row.into();
-    apply(&mut active, c, input.ai_system_id);
-    active.update(&txn).await?;
-    logged_commit(
-        services,
-        viewer,
-        txn,
-        organization_id,
-        "update",
-        Some(before),
-        id,
-    )
-    .await
+    apply(&mut active, c, input.ai_system_id, txn.now());
+    active.update(&*txn).await?;
+    logged_commit(txn, organization_id, Action::Update, Some(before), id).await
 }
 
 /// Sets the controls that treat a risk (replacing the previous set).
@@ -321,18 +295,9 @@ pub async fn set_controls(
 ) -> AppResult<Risk> {
     viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
-    let txn = begin_write(&services.db).await?;
-    let before = find(&txn, organization_id, id).await?;
-    let controls = checked_controls(&txn, organization_id, control_ids).await?;
-    replace_links(&txn, organization_id, id, &controls).await?;
-    logged_commit(
-        services,
-        viewer,
-        txn,
-        organization_id,
-        "set_controls",
-        Some(before),
-        id,
-    )
-    .await
+    let txn = Write::begin(services, viewer).await?;
+    let before = find(&*txn, organization_id, id).await?;
+    let controls = checked_controls(&*txn, organization_id, control_ids).await?;
+    replace_links(&*txn, organization_id, id, &controls, txn.now()).await?;
+    logged_commit(txn, organization_id, Action::SetControls, Some(before), id).await
 }

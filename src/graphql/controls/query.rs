@@ -3,12 +3,11 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result};
-use chrono::Utc;
 
 use super::types::{ControlNode, ControlStatusValue};
 use crate::domain::Services;
 use crate::domain::controls::{self, ControlFilter};
-use crate::domain::evidence::controls_with_current_evidence;
+use crate::domain::evidence;
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::viewer;
 use crate::graphql::pagination::{OffsetConnection, paginate};
@@ -45,9 +44,8 @@ impl ControlQuery {
         let node = ctx.look_ahead().field("edges").field("node");
         let mappings =
             if node.field("mappings").exists() || node.field("mappingsByFramework").exists() {
-                let organization_id = viewer.organization_id().gql()?;
                 Some(Arc::new(
-                    controls::all_mappings(&services.db, organization_id)
+                    controls::organization_mappings(services, viewer)
                         .await
                         .gql()?,
                 ))
@@ -55,9 +53,8 @@ impl ControlQuery {
                 None
             };
         let evidenced = if node.field("hasCurrentEvidence").exists() {
-            let organization_id = viewer.organization_id().gql()?;
             Some(Arc::new(
-                controls_with_current_evidence(&services.db, organization_id, Utc::now())
+                evidence::evidenced_control_ids(services, viewer)
                     .await
                     .gql()?,
             ))

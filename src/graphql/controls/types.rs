@@ -212,7 +212,7 @@ impl ControlNode {
             return Ok(set.contains(&self.control.id));
         }
         let services = ctx.data::<Services>()?;
-        let now = Utc::now();
+        let now = services.clock.now();
         Ok(evidence::of_control(services, viewer(ctx), self.control.id)
             .await
             .gql()?
@@ -303,8 +303,8 @@ impl EvidenceNode {
         &self.0.collector
     }
     /// Counts toward coverage now.
-    async fn current(&self) -> bool {
-        self.0.is_current(Utc::now())
+    async fn current(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.0.is_current(ctx.data::<Services>()?.clock.now()))
     }
 }
 

@@ -70,7 +70,7 @@ impl PolicyQuery {
     #[graphql(complexity = "20 * child_complexity")]
     async fn overdue_policies(&self, ctx: &Context<'_>) -> Result<Vec<PolicyNode>> {
         let services = ctx.data::<Services>()?;
-        let today = chrono::Utc::now().date_naive();
+        let today = services.clock.today();
         Ok(policies::overdue(services, viewer(ctx), today)
             .await
             .gql()?

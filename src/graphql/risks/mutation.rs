@@ -32,31 +32,35 @@ impl RiskMutation {
     ) -> Result<RiskNode> {
         let services = ctx.data::<Services>()?;
         let control_ids = control_ids.as_deref().map(ids).transpose()?;
-        Ok(risks::create(
-            services,
-            viewer(ctx),
-            input.into_domain()?,
-            control_ids,
-            link_recommended_controls,
-        )
-        .await
-        .gql()?
-        .into())
+        Ok(RiskNode::at(
+            risks::create(
+                services,
+                viewer(ctx),
+                input.into_domain()?,
+                control_ids,
+                link_recommended_controls,
+            )
+            .await
+            .gql()?,
+            services.clock.today(),
+        ))
     }
 
     /// Replaces a risk's fields: re-rating, treatment, status, decision record.
     #[graphql(guard = "Can(Permission::WriteRecords)")]
     async fn update_risk(&self, ctx: &Context<'_>, id: ID, input: RiskInput) -> Result<RiskNode> {
         let services = ctx.data::<Services>()?;
-        Ok(risks::update(
-            services,
-            viewer(ctx),
-            parse_id(&id).gql()?,
-            input.into_domain()?,
-        )
-        .await
-        .gql()?
-        .into())
+        Ok(RiskNode::at(
+            risks::update(
+                services,
+                viewer(ctx),
+                parse_id(&id).gql()?,
+                input.into_domain()?,
+            )
+            .await
+            .gql()?,
+            services.clock.today(),
+        ))
     }
 
     /// Sets the controls that treat a risk (replacing the previous set).
@@ -68,14 +72,16 @@ impl RiskMutation {
         control_ids: Vec<ID>,
     ) -> Result<RiskNode> {
         let services = ctx.data::<Services>()?;
-        Ok(risks::set_controls(
-            services,
-            viewer(ctx),
-            parse_id(&id).gql()?,
-            &ids(&control_ids)?,
-        )
-        .await
-        .gql()?
-        .into())
+        Ok(RiskNode::at(
+            risks::set_controls(
+                services,
+                viewer(ctx),
+                parse_id(&id).gql()?,
+                &ids(&control_ids)?,
+            )
+            .await
+            .gql()?,
+            services.clock.today(),
+        ))
     }
 }

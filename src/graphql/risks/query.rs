@@ -52,16 +52,16 @@ impl RiskQuery {
             .await
             .gql()?
             .into_iter()
-            .map(Into::into)
+            .map(|risk| RiskNode::at(risk, services.clock.today()))
             .collect())
     }
 
     async fn risk(&self, ctx: &Context<'_>, id: ID) -> Result<RiskNode> {
         let services = ctx.data::<Services>()?;
-        Ok(risks::get(services, viewer(ctx), parse_id(&id).gql()?)
+        let risk = risks::get(services, viewer(ctx), parse_id(&id).gql()?)
             .await
-            .gql()?
-            .into())
+            .gql()?;
+        Ok(RiskNode::at(risk, services.clock.today()))
     }
 
     /// Open risks per likelihood x impact cell (`basis`: current | inherent); 25 cells, the most

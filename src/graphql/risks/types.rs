@@ -84,11 +84,12 @@ pub struct RiskNode {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<Risk> for RiskNode {
-    fn from(r: Risk) -> Self {
+impl RiskNode {
+    /// `today` comes from the injected clock, so overdue reviews follow it.
+    pub fn at(r: Risk, today: NaiveDate) -> Self {
         RiskNode {
             current: r.current().into(),
-            review_overdue: r.review_overdue(Utc::now().date_naive()),
+            review_overdue: r.review_overdue(today),
             id: ID(r.id.to_string()),
             ai_system_id: r.ai_system_id.map(|id| ID(id.to_string())),
             title: r.title,
