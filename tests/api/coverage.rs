@@ -252,14 +252,14 @@ async fn library_control_id(app: &TestApp, token: &str, code: &str) -> String {
         .to_string()
 }
 
-/// CSF GV.RR-03 has no single full-cover control in the library; ROL-01 and ROL-03 are declared
+/// CSF GV.RR-02 has no single full-cover control in the library; ROL-02 and ROL-03 are declared
 /// as a set that covers every element together. One member alone is partial; both satisfy it.
 async fn a_declared_control_set_satisfies_when_every_member_qualifies(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.admin("acme").await;
-    let (before, _) = status_of(&app, &token, "nist-csf", "GV.RR-03").await;
+    let (before, _) = status_of(&app, &token, "nist-csf", "GV.RR-02").await;
     assert_eq!(before, "NOT_COVERED");
-    let first = library_control_id(&app, &token, "ROL-01").await;
+    let first = library_control_id(&app, &token, "ROL-02").await;
     implement(
         &app,
         &token,
@@ -268,7 +268,7 @@ async fn a_declared_control_set_satisfies_when_every_member_qualifies(backend: B
         &days_from_now(-1),
     )
     .await;
-    let (one, _) = status_of(&app, &token, "nist-csf", "GV.RR-03").await;
+    let (one, _) = status_of(&app, &token, "nist-csf", "GV.RR-02").await;
     assert_eq!(one, "PARTIAL", "one member of the set covers only part");
     let second = library_control_id(&app, &token, "ROL-03").await;
     implement(
@@ -279,7 +279,7 @@ async fn a_declared_control_set_satisfies_when_every_member_qualifies(backend: B
         &days_from_now(-1),
     )
     .await;
-    let (both, _) = status_of(&app, &token, "nist-csf", "GV.RR-03").await;
+    let (both, _) = status_of(&app, &token, "nist-csf", "GV.RR-02").await;
     assert_eq!(
         both, "SATISFIED",
         "the declared set covers every element together"

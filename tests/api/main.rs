@@ -35,6 +35,7 @@ mod audit;
 mod auth;
 mod catalog;
 mod cli;
+mod clock;
 mod coverage;
 mod crosswalk;
 mod errors;

@@ -183,50 +183,101 @@ async fn rating_rules_are_enforced_and_failed_writes_leave_nothing(backend: Back
     let app = TestApp::spawn(backend).await;
     let token = app.admin("acme").await;
     let entries_before = app.count_rows("audit_log").await;
+    // (patch, message, the input field and rule a form is told about)
     let refused = [
-        (json!({ "inherentLikelihood": 6 }), "likelihood must be 1-5"),
-        (json!({ "inherentImpact": 0 }), "impact must be 1-5"),
+        (
+            json!({ "inherentLikelihood": 6 }),
+            "likelihood must be 1-5",
+            ("inherentLikelihood", "scale_1_to_5"),
+        ),
+        (
+            json!({ "inherentImpact": 0 }),
+            "impact must be 1-5",
+            ("inherentImpact", "scale_1_to_5"),
+        ),
         (
             json!({ "residualLikelihood": 5, "residualImpact": 5 }),
             "cannot exceed inherent",
+            ("residualLikelihood", "residual_exceeds_inherent"),
         ),
-        (json!({ "residualLikelihood": 2 }), "together"),
-        (json!({ "treatment": "accept" }), "decision record"),
+        (
+            json!({ "residualLikelihood": 2 }),
+            "together",
+            ("residualImpact", "residual_pair"),
+        ),
+        (
+            json!({ "treatment": "accept" }),
+            "decision record",
+            ("decision", "acceptance_needs_decision"),
+        ),
         (
             json!({ "treatment": "accept", "decision": "ok" }),
             "decision is required",
+            ("decision", "justification_length"),
         ),
         (
             json!({ "status": "accepted", "decision": "Accepted by the committee" }),
             "needs treatment accept",
+            ("status", "accepted_needs_accept_treatment"),
         ),
         (
             json!({ "threat": "telepathy" }),
             "not in the threat library",
+            ("threat", "unknown_threat"),
         ),
-        (json!({ "category": null }), "category is required"),
-        (json!({ "reviewDue": "next year" }), "reviewDue"),
-        (json!({ "aiSystemId": "424242" }), "AI system"),
+        (
+            json!({ "category": null }),
+            "category is required",
+            ("category", "required_without_threat"),
+        ),
+        (
+            json!({ "category": "astrology" }),
+            "must be one of",
+            ("category", "one_of"),
+        ),
+        (
+            json!({ "treatment": "ignore" }),
+            "must be one of",
+            ("treatment", "one_of"),
+        ),
+        (
+            json!({ "title": "Bad\u{0}title" }),
+            "control characters",
+            ("title", "control_character"),
+        ),
+        (
+            json!({ "owner": " " }),
+            "owner is required",
+            ("owner", "required"),
+        ),
+        (
+            json!({ "reviewDue": "next year" }),
+            "reviewDue",
+            ("reviewDue", "date"),
+        ),
     ];
-    for (patch, message) in refused {
+    for (patch, message, (field, rule)) in refused {
         let mut input = risk_input("Refused", 3, 3);
         for (k, v) in patch.as_object().expect("patch") {
             input[k] = v.clone();
         }
         let body = create_risk_error(&app, &token, input).await;
-        let code = error_code(&body);
+        assert_eq!(error_code(&body), "VALIDATION", "{patch}: {body}");
+        let error = &body["errors"][0];
         assert!(
-            code == "VALIDATION" || code == "NOT_FOUND",
-            "{patch}: {body}"
-        );
-        assert!(
-            body["errors"][0]["message"]
+            error["message"]
                 .as_str()
                 .unwrap_or_default()
                 .contains(message),
             "{patch}: {body}"
         );
+        assert_eq!(error["extensions"]["field"], field, "{patch}: {body}");
+        assert_eq!(error["extensions"]["rule"], rule, "{patch}: {body}");
     }
+    let mut unknown_system = risk_input("Refused", 3, 3);
+    unknown_system["aiSystemId"] = json!("424242");
+    let body = create_risk_error(&app, &token, unknown_system).await;
+    assert_eq!(error_code(&body), "NOT_FOUND", "{body}");
     assert_eq!(
         app.count_rows("risk").await,
         0,

@@ -53,7 +53,15 @@ impl Rating {
             u8::try_from(v)
                 .ok()
                 .filter(|v| (1..=5).contains(v))
-                .ok_or_else(|| AppError::validation(format!("{field} {name} must be 1-5")))
+                .ok_or_else(|| {
+                    let mut path = String::from(field);
+                    let mut chars = name.chars();
+                    if let Some(first) = chars.next() {
+                        path.push(first.to_ascii_uppercase());
+                        path.push_str(chars.as_str());
+                    }
+                    AppError::rule(path, "scale_1_to_5", format!("{field} {name} must be 1-5"))
+                })
         };
         Ok(Rating {
             likelihood: scale("likelihood", likelihood)?,
@@ -326,7 +334,13 @@ pub async fn list(services: &Services, viewer: &Viewer, query: &RiskQuery) -> Ap
         "title" => risks.sort_by_key(|r| r.title.to_lowercase()),
         "review_due" => risks.sort_by_key(|r| (r.review_due.is_none(), r.review_due)),
         "updated_at" => risks.sort_by_key(|r| r.updated_at),
-        other => return Err(AppError::validation(format!("cannot sort by '{other}'"))),
+        other => {
+            return Err(AppError::rule(
+                "sort",
+                "one_of",
+                format!("cannot sort by '{other}'"),
+            ));
+        }
     }
     if query.descending {
         risks.reverse();

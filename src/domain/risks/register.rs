@@ -58,7 +58,9 @@ fn check(input: &RiskInput) -> AppResult<Checked> {
         (Some(category), _) => validate::one_of("category", category, CATEGORIES)?,
         (None, Some(threat)) => validate::one_of("category", &threat.category, CATEGORIES)?,
         (None, None) => {
-            return Err(AppError::validation(
+            return Err(AppError::rule(
+                "category",
+                "required_without_threat",
                 "category is required when no threat is named",
             ));
         }
@@ -68,7 +70,13 @@ fn check(input: &RiskInput) -> AppResult<Checked> {
         (Some(l), Some(i)) => Some(Rating::new("residual", l, i)?),
         (None, None) => None,
         _ => {
-            return Err(AppError::validation(
+            return Err(AppError::rule(
+                if input.residual_likelihood.is_some() {
+                    "residualImpact"
+                } else {
+                    "residualLikelihood"
+                },
+                "residual_pair",
                 "residual likelihood and impact are given together or not at all",
             ));
         }
@@ -76,22 +84,30 @@ fn check(input: &RiskInput) -> AppResult<Checked> {
     if let Some(residual) = residual
         && residual.score() > inherent.score()
     {
-        return Err(AppError::validation(format!(
-            "residual risk ({}) cannot exceed inherent risk ({}): treatment does not add risk",
-            residual.score(),
-            inherent.score()
-        )));
+        return Err(AppError::rule(
+            "residualLikelihood",
+            "residual_exceeds_inherent",
+            format!(
+                "residual risk ({}) cannot exceed inherent risk ({}): treatment does not add risk",
+                residual.score(),
+                inherent.score()
+            ),
+        ));
     }
     let treatment = validate::one_of("treatment", &input.treatment, TREATMENTS)?;
     let status = validate::one_of("status", &input.status, STATUSES)?;
     if status == "accepted" && treatment != "accept" {
-        return Err(AppError::validation(
+        return Err(AppError::rule(
+            "status",
+            "accepted_needs_accept_treatment",
             "status accepted needs treatment accept",
         ));
     }
     let decision = match input.decision.as_deref().map(str::trim) {
         Some("") | None if treatment == "accept" => {
-            return Err(AppError::validation(
+            return Err(AppError::rule(
+                "decision",
+                "acceptance_needs_decision",
                 "accepting a risk needs a decision record: who accepted it, why, and until when (decision, 10-2000 characters)",
             ));
         }

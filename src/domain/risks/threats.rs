@@ -49,14 +49,18 @@ pub fn library() -> AppResult<&'static [Threat]> {
 pub fn find(key: &str) -> AppResult<&'static Threat> {
     let threats = library()?;
     threats.iter().find(|t| t.key == key.trim()).ok_or_else(|| {
-        AppError::validation(format!(
-            "threat '{key}' is not in the threat library ({})",
-            threats
-                .iter()
-                .map(|t| t.key.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
+        AppError::rule(
+            "threat",
+            "unknown_threat",
+            format!(
+                "threat '{key}' is not in the threat library ({})",
+                threats
+                    .iter()
+                    .map(|t| t.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
     })
 }
 
