@@ -1,21 +1,26 @@
-//! The GraphiQL explorer page. Its assets come from the jsDelivr CDN (the API itself needs no
-//! internet); the page's own script is served from `/graphiql.js` so the page can run under a
-//! Content-Security-Policy without 'unsafe-inline'.
+//! The GraphiQL explorer page, served entirely by Accord: GraphiQL, React and their styles are
+//! vendored under `frontend/vendor/graphiql/` (pinned versions, licences kept) and embedded in the
+//! binary, so the page works without internet access and its Content-Security-Policy names no
+//! third-party origin. The page's own script is a separate file so no inline script is needed.
+//! `/graphiql?docs` opens with the documentation explorer shown.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, http::header, web};
+
+/// Versioned asset paths: a new vendored version gets new URLs, so long caching is safe.
+const ASSET_PREFIX: &str = "/graphiql/assets/3.8.3-18.3.1/";
 
 const PAGE: &str = r#"<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>Accord GraphiQL</title>
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/graphiql@3.8.3/graphiql.min.css">
+<link rel="stylesheet" href="/graphiql/assets/3.8.3-18.3.1/graphiql.min.css">
 </head>
 <body style="margin:0">
 <div id="graphiql" style="height:100vh">Loading GraphiQL&hellip;</div>
-<script src="https://cdn.jsdelivr.net/npm/react@18.3.1/umd/react.production.min.js"></script>
-<script src="https://cdn.jsdelivr.net/npm/react-dom@18.3.1/umd/react-dom.production.min.js"></script>
-<script src="https://cdn.jsdelivr.net/npm/graphiql@3.8.3/graphiql.min.js"></script>
+<script src="/graphiql/assets/3.8.3-18.3.1/react.production.min.js"></script>
+<script src="/graphiql/assets/3.8.3-18.3.1/react-dom.production.min.js"></script>
+<script src="/graphiql/assets/3.8.3-18.3.1/graphiql.min.js"></script>
 <script src="/graphiql.js"></script>
 </body>
 </html>"#;
@@ -25,14 +30,43 @@ const fetcher = GraphiQL.createFetcher({
   url: "/graphql",
   headers: token ? { Authorization: "Bearer " + token } : {},
 });
+const props = { fetcher };
+if (new URLSearchParams(window.location.search).has("docs")) {
+  props.visiblePlugin = "Documentation Explorer";
+}
 ReactDOM.createRoot(document.getElementById("graphiql"))
-  .render(React.createElement(GraphiQL, { fetcher }));
+  .render(React.createElement(GraphiQL, props));
 "#;
 
-/// The page, with a policy that allows exactly its CDN assets and calls to this server.
-const PAGE_POLICY: &str = "default-src 'none'; script-src 'self' https://cdn.jsdelivr.net; \
-    style-src https://cdn.jsdelivr.net 'unsafe-inline'; font-src https://cdn.jsdelivr.net data:; \
-    img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// Only this server: scripts, styles (GraphiQL also sets inline styles), fonts and images inlined
+/// as data URLs, and calls to `/graphql`.
+const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    font-src 'self' data:; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+    base-uri 'none'";
+
+/// `(file name, content type, bytes)` of every vendored asset.
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "graphiql.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../frontend/vendor/graphiql/graphiql.min.js"),
+    ),
+    (
+        "graphiql.min.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../frontend/vendor/graphiql/graphiql.min.css"),
+    ),
+    (
+        "react.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../frontend/vendor/graphiql/react.production.min.js"),
+    ),
+    (
+        "react-dom.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../frontend/vendor/graphiql/react-dom.production.min.js"),
+    ),
+];
 
 pub async fn page() -> HttpResponse {
     HttpResponse::Ok()
@@ -45,4 +79,22 @@ pub async fn script() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/javascript; charset=utf-8")
         .body(SCRIPT)
+}
+
+/// `GET /graphiql/assets/{version}/{file}`: an unknown version or file is a JSON 404.
+pub async fn asset(path: web::Path<(String, String)>) -> HttpResponse {
+    let (version, file) = path.into_inner();
+    let wanted = format!("/graphiql/assets/{version}/");
+    let found = ASSETS.iter().find(|(name, _, _)| *name == file);
+    match found {
+        Some((_, content_type, bytes)) if wanted == ASSET_PREFIX => HttpResponse::Ok()
+            .content_type(*content_type)
+            .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+            .body(*bytes),
+        _ => super::response::error(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "no such GraphiQL asset",
+        ),
+    }
 }

@@ -46,6 +46,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/graphiql", GET).route(web::get().to(graphiql::page)))
     .service(resource("/graphiql.js", GET).route(web::get().to(graphiql::script)))
+    .service(
+        resource("/graphiql/assets/{version}/{file}", GET).route(web::get().to(graphiql::asset)),
+    )
     .service(resource("/healthz", GET).route(web::get().to(health::healthz)))
     .service(resource("/readyz", GET).route(web::get().to(health::readyz)))
     .service(

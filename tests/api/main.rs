@@ -39,6 +39,7 @@ mod clock;
 mod coverage;
 mod crosswalk;
 mod errors;
+mod graphiql;
 mod hardening;
 mod health;
 mod helpers;
