@@ -51,6 +51,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
             clock.clone(),
         )),
         clock,
+        read_model: Arc::default(),
     })
 }
 

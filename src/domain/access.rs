@@ -6,9 +6,10 @@ use super::viewer::Role;
 /// A kind of operation that needs a role. Every use case checks exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
-    /// Catalogs, controls, mappings, crosswalks, coverage, gaps, exports.
+    /// Catalogs, controls, mappings, crosswalks, exports.
     ReadCrosswalk,
-    /// AI management records, risks and the threat library, approvals, evidence, artefacts, reports.
+    /// Coverage and gaps, AI management records, risks and the threat library, approvals,
+    /// evidence, artefacts, reports.
     ReadRecords,
     /// The hash-chained audit log.
     ReadAuditLog,
@@ -81,10 +82,10 @@ impl Permission {
     pub const fn covers(self) -> &'static str {
         match self {
             Permission::ReadCrosswalk => {
-                "catalogs, controls, mappings, crosswalk, coverage, gaps, CSV/OSCAL exports"
+                "catalogs, controls, mappings, crosswalk, CSV/OSCAL exports"
             }
             Permission::ReadRecords => {
-                "inventory, scope, models, RACI, governance, policies, approvals, evidence, artefacts, risks, threats, reports"
+                "coverage, gaps, inventory, scope, models, RACI, governance, policies, approvals, evidence, artefacts, risks, threats, reports"
             }
             Permission::ReadAuditLog => "`auditLog`",
             Permission::WriteControls => "controls, mappings, evidence, requirement applicability",

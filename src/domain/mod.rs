@@ -22,6 +22,7 @@ pub mod library;
 pub mod organizations;
 pub mod policies;
 pub mod raci;
+pub mod read_model;
 pub mod relationship;
 pub mod reports;
 pub mod risks;
@@ -46,6 +47,8 @@ pub struct Services {
     pub audit: Arc<audit::Checkpoints>,
     /// The only source of the current time.
     pub clock: clock::Clock,
+    /// Per-organization crosswalk and coverage, kept current by the audit sequence.
+    pub read_model: Arc<read_model::ReadModel>,
 }
 
 impl Services {

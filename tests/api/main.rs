@@ -45,6 +45,7 @@ mod health;
 mod helpers;
 mod interchange;
 mod limits;
+mod read_model;
 mod records;
 mod reports;
 mod risks;

@@ -78,8 +78,37 @@ pub async fn control_edges(
         .collect())
 }
 
-/// Every answer for the request, computed from current data.
+/// Every answer for the request, from the organization's read model (current as of the latest
+/// write on any instance; see [`crate::domain::read_model`]).
 pub async fn crosswalk(
+    services: &Services,
+    viewer: &Viewer,
+    request: &CrosswalkRequest,
+) -> AppResult<Vec<Answer>> {
+    viewer.require(Permission::ReadCrosswalk)?;
+    let organization_id = viewer.organization_id()?;
+    let model = services
+        .read_model
+        .organization(services, organization_id)
+        .await?;
+    let (direct, edges): (&[DirectMapping], &[ControlEdge]) = (
+        if request.via.contains(&Via::Direct) {
+            &model.direct
+        } else {
+            &[]
+        },
+        if request.via.contains(&Via::Controls) {
+            &model.edges
+        } else {
+            &[]
+        },
+    );
+    Ok(engine::compute(&services.catalog, request, direct, edges))
+}
+
+/// The same answers computed from the database on every call, bypassing the read model: the
+/// reference the read model is tested against.
+pub async fn crosswalk_from_database(
     services: &Services,
     viewer: &Viewer,
     request: &CrosswalkRequest,
