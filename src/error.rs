@@ -1,6 +1,7 @@
 //! The domain's error type. Each variant has a stable code that the API layers expose
 //! (GraphQL `extensions.code`, HTTP status, CLI exit code); messages never carry internals.
 
+use crate::error_code::ErrorCode;
 use sea_orm::{DbErr, SqlErr};
 
 /// Errors a use case can return.
@@ -31,15 +32,15 @@ pub enum AppError {
 
 impl AppError {
     /// The stable, machine-readable code of this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::NotFound(_) => "NOT_FOUND",
-            AppError::Validation { .. } => "VALIDATION",
-            AppError::Conflict(_) => "CONFLICT",
-            AppError::Unauthenticated => "UNAUTHENTICATED",
-            AppError::Forbidden(_) => "FORBIDDEN",
-            AppError::RateLimited => "RATE_LIMITED",
-            AppError::Internal(_) => "INTERNAL",
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::Validation { .. } => ErrorCode::Validation,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::Forbidden(_) => ErrorCode::Forbidden,
+            AppError::RateLimited => ErrorCode::RateLimited,
+            AppError::Internal(_) => ErrorCode::Internal,
         }
     }
 

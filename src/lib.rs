@@ -21,6 +21,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod error_code;
 pub mod graphql;
 pub mod http;
 pub mod reports;

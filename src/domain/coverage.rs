@@ -351,12 +351,12 @@ pub async fn gaps(
     Ok(assess(services, viewer, framework_id)
         .await?
         .iter()
-        .cloned()
         .filter(|r| {
             matches!(
                 r.status,
                 CoverageStatus::Partial | CoverageStatus::NotCovered
             )
         })
+        .cloned()
         .collect())
 }

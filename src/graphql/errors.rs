@@ -7,6 +7,7 @@
 use async_graphql::{ErrorExtensionValues, ErrorExtensions, ServerError};
 
 use crate::error::AppError;
+use crate::error_code::ErrorCode;
 
 /// Converts a domain error, logging the cause of internal ones (never shown to the caller).
 pub fn to_gql_error(err: AppError) -> async_graphql::Error {
@@ -17,7 +18,7 @@ pub fn to_gql_error(err: AppError) -> async_graphql::Error {
     let (field, rule) = err.field_and_rule();
     let field = field.map(str::to_owned);
     async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
-        ext.set("code", code);
+        ext.set("code", code.as_str());
         if let Some(field) = &field {
             ext.set("field", field.as_str());
         }
@@ -39,15 +40,15 @@ impl<T> GqlResultExt<T> for Result<T, AppError> {
 }
 
 /// Builds a server error with a code, for errors raised outside resolvers.
-pub fn coded_error(message: impl Into<String>, code: &str) -> ServerError {
+pub fn coded_error(message: impl Into<String>, code: ErrorCode) -> ServerError {
     let mut error = ServerError::new(message, None);
     set_code(&mut error, code);
     error
 }
 
 /// Sets (or replaces) the `code` extension of an error.
-pub fn set_code(error: &mut ServerError, code: &str) {
-    set_extension(error, "code", code);
+pub fn set_code(error: &mut ServerError, code: ErrorCode) {
+    set_extension(error, "code", code.as_str());
 }
 
 /// Sets (or replaces) one extension of an error.
@@ -71,11 +72,11 @@ pub fn has_code(error: &ServerError) -> bool {
 pub fn finalize_errors(errors: &mut [ServerError]) {
     for error in errors.iter_mut().filter(|e| !has_code(e)) {
         if error.path.is_empty() {
-            set_code(error, "GRAPHQL_VALIDATION_FAILED");
+            set_code(error, ErrorCode::GraphqlValidationFailed);
         } else {
             tracing::error!(message = %error.message, path = ?error.path, "uncoded resolver error");
             error.message = "internal error".into();
-            set_code(error, "INTERNAL");
+            set_code(error, ErrorCode::Internal);
         }
     }
 }

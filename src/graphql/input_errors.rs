@@ -14,7 +14,8 @@ use async_graphql::{
     },
 };
 
-use super::errors::{has_code, set_extension};
+use super::errors::{has_code, set_code, set_extension};
+use crate::error_code::ErrorCode;
 
 /// The stable rule name for a value that does not parse as its declared type.
 pub const RULE: &str = "invalid_value";
@@ -46,7 +47,7 @@ pub fn classify(query: &str, variables: &Variables, errors: &mut [ServerError]) 
             set_extension(error, "field", field.as_str());
         }
         set_extension(error, "rule", RULE);
-        set_extension(error, "code", "VALIDATION");
+        set_code(error, ErrorCode::Validation);
     }
 }
 

@@ -18,8 +18,9 @@ use async_graphql::{
 };
 
 use super::errors::{has_code, set_code};
+use crate::error_code::ErrorCode;
 
-fn coded(message: String, code: &str) -> ServerError {
+fn coded(message: String, code: ErrorCode) -> ServerError {
     let mut err = ServerError::new(message, None);
     set_code(&mut err, code);
     err
@@ -74,13 +75,13 @@ impl Extension for LimitsExtension {
         let mut request = next.run(ctx, request).await?;
         // Before anything recursive (the parser included) sees the document.
         if let Err(too_deep) = nesting::check(&request.query, nesting::MAX_NESTING) {
-            return Err(coded(too_deep.to_string(), "QUERY_TOO_DEEP"));
+            return Err(coded(too_deep.to_string(), ErrorCode::QueryTooDeep));
         }
         if let Ok(mut kept) = self.request.lock() {
             *kept = Some((request.query.clone(), request.variables.clone()));
         }
         let document = request.parsed_query().map_err(|mut err| {
-            set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+            set_code(&mut err, ErrorCode::GraphqlParseFailed);
             err
         })?;
         if count_fields(document, self.max_fields) > self.max_fields {
@@ -89,14 +90,14 @@ impl Extension for LimitsExtension {
                     "query has more than {} fields (aliases included)",
                     self.max_fields
                 ),
-                "QUERY_TOO_LARGE",
+                ErrorCode::QueryTooLarge,
             ));
         }
         if let Err(shape) = depth::check(document, self.max_depth) {
             let code = match shape {
-                depth::ShapeError::TooManySelections => "QUERY_TOO_LARGE",
-                depth::ShapeError::FragmentCycle(_) => "GRAPHQL_VALIDATION_FAILED",
-                _ => "QUERY_TOO_DEEP",
+                depth::ShapeError::TooManySelections => ErrorCode::QueryTooLarge,
+                depth::ShapeError::FragmentCycle(_) => ErrorCode::GraphqlValidationFailed,
+                _ => ErrorCode::QueryTooDeep,
             };
             return Err(coded(shape.to_string(), code));
         }
@@ -112,7 +113,7 @@ impl Extension for LimitsExtension {
     ) -> ServerResult<ExecutableDocument> {
         next.run(ctx, query, variables).await.map_err(|mut err| {
             if !has_code(&err) {
-                set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+                set_code(&mut err, ErrorCode::GraphqlParseFailed);
             }
             err
         })
@@ -143,9 +144,9 @@ impl Extension for LimitsExtension {
             for err in &mut errors {
                 // async-graphql's own wording for its depth and complexity limits.
                 let code = match err.message.as_str() {
-                    "Query is nested too deep." => "QUERY_TOO_DEEP",
-                    "Query is too complex." => "QUERY_TOO_COMPLEX",
-                    _ => "GRAPHQL_VALIDATION_FAILED",
+                    "Query is nested too deep." => ErrorCode::QueryTooDeep,
+                    "Query is too complex." => ErrorCode::QueryTooComplex,
+                    _ => ErrorCode::GraphqlValidationFailed,
                 };
                 set_code(err, code);
             }

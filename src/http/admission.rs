@@ -9,6 +9,7 @@ use super::AppState;
 use super::authn::authenticate;
 use super::response::error;
 use crate::domain::viewer::{Credential, Viewer};
+use crate::error_code::ErrorCode;
 
 /// Why a request was not admitted.
 #[derive(Debug)]
@@ -24,7 +25,7 @@ impl Refusal {
             Refusal::Unauthenticated => {
                 let mut response = error(
                     StatusCode::UNAUTHORIZED,
-                    "UNAUTHENTICATED",
+                    ErrorCode::Unauthenticated,
                     "invalid or expired credentials",
                 );
                 response.headers_mut().insert(
@@ -36,7 +37,7 @@ impl Refusal {
             Refusal::RateLimited { retry_after } => {
                 let mut response = error(
                     StatusCode::TOO_MANY_REQUESTS,
-                    "RATE_LIMITED",
+                    ErrorCode::RateLimited,
                     "rate limit exceeded; retry later",
                 );
                 let seconds = retry_after.as_secs().max(1).to_string();

@@ -10,6 +10,7 @@ use super::admission::admit;
 use super::body::{BodyError, read_limited};
 use super::response::{app_error, error};
 use crate::domain::artifacts::{self, MAX_CONTENT_BYTES, NewArtifact};
+use crate::error_code::ErrorCode;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -46,7 +47,7 @@ pub async fn upload(
     ) {
         return error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "send the file with its own media type (e.g. application/pdf)",
         );
     }
@@ -59,14 +60,14 @@ pub async fn upload(
         Err(BodyError::TooLarge) => {
             return error(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
+                ErrorCode::PayloadTooLarge,
                 "artefact files are limited to 10 MiB",
             );
         }
         Err(BodyError::Broken) => {
             return error(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 "body could not be read",
             );
         }

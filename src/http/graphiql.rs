@@ -4,6 +4,7 @@
 //! third-party origin. The page's own script is a separate file so no inline script is needed.
 //! `/graphiql?docs` opens with the documentation explorer shown.
 
+use crate::error_code::ErrorCode;
 use actix_web::{HttpResponse, http::header, web};
 
 /// Versioned asset paths: a new vendored version gets new URLs, so long caching is safe.
@@ -93,7 +94,7 @@ pub async fn asset(path: web::Path<(String, String)>) -> HttpResponse {
             .body(*bytes),
         _ => super::response::error(
             actix_web::http::StatusCode::NOT_FOUND,
-            "NOT_FOUND",
+            ErrorCode::NotFound,
             "no such GraphiQL asset",
         ),
     }

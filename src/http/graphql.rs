@@ -20,6 +20,7 @@ use super::admission::admit;
 use super::body::{BodyError, read_limited};
 use super::response::error;
 use crate::domain::viewer::Viewer;
+use crate::error_code::ErrorCode;
 use crate::graphql::errors::{coded_error, finalize_errors};
 use crate::graphql::nesting;
 
@@ -31,7 +32,7 @@ pub async fn post(
     if !is_json(&req) {
         return error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "POST /graphql needs Content-Type: application/json",
         );
     }
@@ -45,14 +46,14 @@ pub async fn post(
         Err(BodyError::TooLarge) => {
             return error(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
+                ErrorCode::PayloadTooLarge,
                 &format!("request body exceeds {limit} bytes"),
             );
         }
         Err(BodyError::Broken) => {
             return error(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 "request body could not be read",
             );
         }
@@ -62,7 +63,7 @@ pub async fn post(
         Err(_) => {
             return error(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 "body must be a GraphQL request: {\"query\": ..., \"variables\": ..., \"operationName\": ...}",
             );
         }
@@ -74,14 +75,14 @@ pub async fn post(
             if max <= 1 {
                 return error(
                     StatusCode::BAD_REQUEST,
-                    "BATCH_NOT_ALLOWED",
+                    ErrorCode::BatchNotAllowed,
                     "batched requests are disabled",
                 );
             }
             if requests.len() > max {
                 return error(
                     StatusCode::BAD_REQUEST,
-                    "BATCH_TOO_LARGE",
+                    ErrorCode::BatchTooLarge,
                     &format!("a batch may hold at most {max} operations"),
                 );
             }
@@ -112,7 +113,7 @@ pub async fn get(
     if runs_mutation(&params.query, params.operation_name.as_deref()) {
         let mut refused = error(
             StatusCode::METHOD_NOT_ALLOWED,
-            "METHOD_NOT_ALLOWED",
+            ErrorCode::MethodNotAllowed,
             "mutations must be sent with POST",
         );
         refused
@@ -130,7 +131,7 @@ pub async fn get(
         Some(Err(_)) => {
             return error(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 "variables must be a JSON object",
             );
         }
@@ -177,7 +178,7 @@ async fn execute(state: &AppState, viewer: &Viewer, request: Request) -> Respons
     let request = request.data(viewer.clone());
     let mut response = match tokio::time::timeout(timeout, state.schema.execute(request)).await {
         Ok(response) => response,
-        Err(_) => Response::from_errors(vec![coded_error("request timed out", "TIMEOUT")]),
+        Err(_) => Response::from_errors(vec![coded_error("request timed out", ErrorCode::Timeout)]),
     };
     finalize_errors(&mut response.errors);
     log_refusals(viewer, &response);
@@ -192,9 +193,10 @@ fn log_refusals(viewer: &Viewer, response: &Response) {
             .as_ref()
             .and_then(|ext| ext.get("code"))
             .map(|code| code.to_string());
-        if let Some(code) =
-            code.filter(|c| c.contains("FORBIDDEN") || c.contains("UNAUTHENTICATED"))
-        {
+        if let Some(code) = code.filter(|c| {
+            c.contains(ErrorCode::Forbidden.as_str())
+                || c.contains(ErrorCode::Unauthenticated.as_str())
+        }) {
             tracing::warn!(
                 subject = %viewer.describe(),
                 code = %code.trim_matches('"'),
@@ -219,7 +221,7 @@ fn respond_json<T: serde::Serialize>(body: &T) -> HttpResponse {
             tracing::error!(%err, "cannot serialize a GraphQL response");
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
+                ErrorCode::Internal,
                 "internal error",
             )
         }

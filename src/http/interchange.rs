@@ -14,6 +14,7 @@ use super::body::{BodyError, read_limited};
 use super::response::{app_error, error};
 use crate::domain::interchange::export::{self, ExportFormat, Rendered};
 use crate::domain::interchange::import::{self, Format, ImportOutcome, MAX_IMPORT_BYTES};
+use crate::error_code::ErrorCode;
 
 #[derive(Deserialize)]
 pub struct CrosswalkParams {
@@ -127,7 +128,7 @@ pub async fn crosswalk_import(
         _ => {
             return error(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
+                ErrorCode::UnsupportedMediaType,
                 "send the file as text/csv or application/json",
             );
         }
@@ -141,14 +142,14 @@ pub async fn crosswalk_import(
         Err(BodyError::TooLarge) => {
             return error(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
+                ErrorCode::PayloadTooLarge,
                 "import file too large",
             );
         }
         Err(BodyError::Broken) => {
             return error(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 "body could not be read",
             );
         }
@@ -156,7 +157,7 @@ pub async fn crosswalk_import(
     let Ok(text) = std::str::from_utf8(&body) else {
         return error(
             StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
+            ErrorCode::BadRequest,
             "the file must be UTF-8 text",
         );
     };
@@ -192,7 +193,7 @@ pub async fn crosswalk_import(
         Ok(ImportOutcome::Rejected(rows)) => HttpResponse::UnprocessableEntity().json(json!({
             "errors": [{
                 "message": format!("{} bad row(s); nothing was imported", rows.len()),
-                "extensions": { "code": "VALIDATION" },
+                "extensions": { "code": ErrorCode::Validation.as_str() },
             }],
             "rows": rows.iter().map(|r| json!({ "location": r.location, "reason": r.reason })).collect::<Vec<_>>(),
         })),

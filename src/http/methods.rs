@@ -6,6 +6,7 @@ use actix_web::{
 };
 
 use super::response::error;
+use crate::error_code::ErrorCode;
 
 pub const GET: &str = "GET, OPTIONS";
 pub const POST: &str = "POST, OPTIONS";
@@ -26,7 +27,7 @@ fn other_method(req: &HttpRequest, allow: &'static str) -> HttpResponse {
     }
     let mut refused = error(
         StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
+        ErrorCode::MethodNotAllowed,
         &format!("{} is not allowed here; use {allow}", req.method()),
     );
     if let Ok(value) = header::HeaderValue::from_str(allow) {
@@ -39,7 +40,7 @@ fn other_method(req: &HttpRequest, allow: &'static str) -> HttpResponse {
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     error(
         StatusCode::NOT_FOUND,
-        "NOT_FOUND",
+        ErrorCode::NotFound,
         &format!("no such path: {}", req.path()),
     )
 }

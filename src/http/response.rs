@@ -4,10 +4,12 @@
 use actix_web::{HttpResponse, http::StatusCode};
 use serde_json::json;
 
+use crate::error_code::ErrorCode;
+
 /// An HTTP error response with a stable code.
-pub fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+pub fn error(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(json!({
-        "errors": [{ "message": message, "extensions": { "code": code } }]
+        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }]
     }))
 }
 
@@ -27,7 +29,7 @@ pub fn app_error(err: crate::error::AppError) -> HttpResponse {
         }
     };
     let (field, rule) = err.field_and_rule();
-    let mut extensions = json!({ "code": err.code() });
+    let mut extensions = json!({ "code": err.code().as_str() });
     if let Some(field) = field {
         extensions["field"] = json!(field);
     }
