@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${1:-120}"
-venv="${ACCORD_FUZZ_VENV:-$HOME/.cache/accord-venv}"
+venv="${FUZZ_VENV:-$HOME/.cache/accord-venv}"
 version="4.32.5"
 if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$version"; then
   echo "== installing schemathesis $version into $venv"

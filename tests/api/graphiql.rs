@@ -3,7 +3,7 @@
 //! loopback unresolvable, renders the query editor and the documentation explorer, which needs the
 //! standard introspection query to pass at default limits.
 //!
-//! Chromium is installed by `.ci/run`, which sets `ACCORD_REQUIRE_BROWSER=1` so the test cannot
+//! Chromium is installed by `.ci/run`, which sets `TEST_REQUIRE_BROWSER=1` so the test cannot
 //! pass there without a browser; elsewhere it is skipped with a notice when none is found.
 
 use std::process::Command;
@@ -11,7 +11,7 @@ use std::process::Command;
 use crate::helpers::{Backend, TestApp};
 
 fn chromium() -> Option<String> {
-    if let Ok(path) = std::env::var("ACCORD_CHROMIUM") {
+    if let Ok(path) = std::env::var("TEST_CHROMIUM") {
         return Some(path);
     }
     ["chromium", "chromium-browser", "google-chrome"]
@@ -54,8 +54,8 @@ async fn graphiql_renders_editor_and_docs_offline_in_chromium() {
 
     let Some(browser) = chromium() else {
         assert!(
-            std::env::var_os("ACCORD_REQUIRE_BROWSER").is_none(),
-            "ACCORD_REQUIRE_BROWSER is set but no chromium was found"
+            std::env::var_os("TEST_REQUIRE_BROWSER").is_none(),
+            "TEST_REQUIRE_BROWSER is set but no chromium was found"
         );
         eprintln!("note: no chromium on PATH; skipping the GraphiQL browser check");
         app.stop().await;
