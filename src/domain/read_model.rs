@@ -20,7 +20,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::Services;
 use super::coverage::RequirementCoverage;
-use super::crosswalk::{ControlEdge, DirectMapping};
+use super::crosswalk::{Answer, ControlEdge, DirectMapping};
 use crate::error::AppResult;
 
 /// One organization's model at one audit sequence.
@@ -29,7 +29,12 @@ pub struct OrgModel {
     pub direct: Vec<DirectMapping>,
     pub edges: Vec<ControlEdge>,
     coverage: Mutex<HashMap<i32, CachedCoverage>>,
+    /// Every answer of a framework pair, by `(from, to, via direct, via controls)`.
+    answers: Mutex<HashMap<PairKey, Arc<Vec<Answer>>>>,
 }
+
+/// `(from framework, to framework, via direct, via controls)`.
+pub type PairKey = (i32, i32, bool, bool);
 
 #[derive(Clone)]
 struct CachedCoverage {
@@ -60,6 +65,7 @@ impl ReadModel {
             direct: super::crosswalk::direct::all(&services.db, organization_id).await?,
             edges: super::crosswalk::control_edges(services, organization_id).await?,
             coverage: Mutex::new(HashMap::new()),
+            answers: Mutex::new(HashMap::new()),
         });
         if let Ok(mut orgs) = self.orgs.write() {
             // Two requests may build at once; keep the newer.
@@ -80,6 +86,22 @@ impl ReadModel {
 }
 
 impl OrgModel {
+    /// Every answer of a framework pair, computed by `compute` once per model.
+    pub fn pair_answers(
+        &self,
+        key: PairKey,
+        compute: impl FnOnce() -> Vec<Answer>,
+    ) -> Arc<Vec<Answer>> {
+        if let Some(hit) = self.answers.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return hit;
+        }
+        let answers = Arc::new(compute());
+        if let Ok(mut cache) = self.answers.lock() {
+            cache.insert(key, answers.clone());
+        }
+        answers
+    }
+
     /// The coverage of a framework, computed by `compute` on a miss or once evidence timing has
     /// changed what counts.
     pub async fn coverage<F, Fut>(
@@ -132,26 +154,34 @@ async fn next_evidence_change(
     organization_id: i32,
     now: DateTime<Utc>,
 ) -> AppResult<Option<DateTime<Utc>>> {
-    let starts: Option<DateTime<Utc>> = evidence::Entity::find()
-        .select_only()
-        .column_as(evidence::Column::CollectedAt.min(), "next")
-        .filter(evidence::Column::OrganizationId.eq(organization_id))
-        .filter(evidence::Column::CollectedAt.gt(now))
-        .into_tuple()
-        .one(&services.db)
-        .await?
-        .flatten();
-    let ends: Option<DateTime<Utc>> = evidence::Entity::find()
-        .select_only()
-        .column_as(evidence::Column::ValidUntil.min(), "next")
-        .filter(evidence::Column::OrganizationId.eq(organization_id))
-        .filter(evidence::Column::ValidUntil.gt(now))
-        .into_tuple()
-        .one(&services.db)
-        .await?
-        .flatten();
+    let starts = earliest_after(
+        services,
+        organization_id,
+        evidence::Column::CollectedAt,
+        now,
+    )
+    .await?;
+    let ends = earliest_after(services, organization_id, evidence::Column::ValidUntil, now).await?;
     Ok(match (starts, ends) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     })
+}
+
+/// The smallest value of an evidence time column that lies after `now`.
+async fn earliest_after(
+    services: &Services,
+    organization_id: i32,
+    column: evidence::Column,
+    now: DateTime<Utc>,
+) -> AppResult<Option<DateTime<Utc>>> {
+    Ok(evidence::Entity::find()
+        .select_only()
+        .column_as(column.min(), "next")
+        .filter(evidence::Column::OrganizationId.eq(organization_id))
+        .filter(column.gt(now))
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(&services.db)
+        .await?
+        .flatten())
 }

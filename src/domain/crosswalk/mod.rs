@@ -91,19 +91,40 @@ pub async fn crosswalk(
         .read_model
         .organization(services, organization_id)
         .await?;
-    let (direct, edges): (&[DirectMapping], &[ControlEdge]) = (
-        if request.via.contains(&Via::Direct) {
-            &model.direct
-        } else {
-            &[]
-        },
-        if request.via.contains(&Via::Controls) {
-            &model.edges
-        } else {
-            &[]
-        },
+    let (via_direct, via_controls) = (
+        request.via.contains(&Via::Direct),
+        request.via.contains(&Via::Controls),
     );
-    Ok(engine::compute(&services.catalog, request, direct, edges))
+    let direct: &[DirectMapping] = if via_direct { &model.direct } else { &[] };
+    let edges: &[ControlEdge] = if via_controls { &model.edges } else { &[] };
+    if request.from_framework_id == request.to_framework_id {
+        // Within one framework a mapping can answer in either direction depending on the
+        // requested sources, so the pair's full answer list cannot be filtered afterwards.
+        return Ok(engine::compute(&services.catalog, request, direct, edges));
+    }
+    // Between two frameworks, the answers for some sources are exactly the pair's answers whose
+    // source is among them, in the same order: compute the pair once per model and filter.
+    let key = (
+        request.from_framework_id,
+        request.to_framework_id,
+        via_direct,
+        via_controls,
+    );
+    let whole = model.pair_answers(key, || {
+        let whole_pair = CrosswalkRequest {
+            sources: None,
+            ..request.clone()
+        };
+        engine::compute(&services.catalog, &whole_pair, direct, edges)
+    });
+    Ok(match &request.sources {
+        None => whole.as_ref().clone(),
+        Some(sources) => whole
+            .iter()
+            .filter(|a| sources.contains(&a.source_id))
+            .cloned()
+            .collect(),
+    })
 }
 
 /// The same answers computed from the database on every call, bypassing the read model: the
