@@ -92,10 +92,21 @@ pub async fn create(
     let (controls, mappings) =
         super::library::seed_organization(&*txn, &services.catalog, organization.id, txn.now())
             .await?;
+    let version = &super::library::library()?.version;
+    // And from Accord's own direct crosswalks (AI RMF and CSF to ISO/IEC 42001).
+    let crosswalk_mappings = super::library::crosswalks::seed_organization(
+        &*txn,
+        &services.catalog,
+        organization.id,
+        version,
+        txn.now(),
+    )
+    .await?;
     let seeded = serde_json::json!({
-        "library": super::library::library()?.version,
+        "library": version,
         "controls": controls,
         "mappings": mappings,
+        "crosswalk_mappings": crosswalk_mappings,
     });
     txn.record(
         Action::Seed,

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::helpers::{Backend, TestApp, error_code};
 
 backend_tests!(
+    shipped_direct_crosswalks_answer_directly_beside_controls,
     rmf_govern_1_1_to_iso_answers_through_controls,
     csf_to_iso_answers_and_inverse_is_consistent,
     composition_through_a_control_is_honest,
@@ -40,7 +41,7 @@ async fn rmf_govern_1_1_to_iso_answers_through_controls(backend: Backend) {
         .ok(
             &token,
             CROSSWALK,
-            json!({ "from": "nist-ai-rmf", "to": "iso-iec-42001", "req": "GOVERN 1.1" }),
+            json!({ "from": "nist-ai-rmf", "to": "iso-iec-42001", "req": "GOVERN 1.1", "via": ["CONTROLS"] }),
         )
         .await;
     let list = answers(&data);
@@ -396,5 +397,72 @@ async fn control_mappings_are_validated_and_grouped_by_framework(backend: Backen
         ),
         "FORBIDDEN"
     );
+    app.stop().await;
+}
+
+/// A new organization gets Accord's own AI RMF -> ISO/IEC 42001 and CSF -> ISO/IEC 42001
+/// crosswalks as direct mappings: answered as direct (not inferred), from either side (the
+/// inverse derived), beside the answers through controls.
+async fn shipped_direct_crosswalks_answer_directly_beside_controls(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let direct = app
+        .ok(
+            &token,
+            CROSSWALK,
+            json!({ "from": "nist-ai-rmf", "to": "iso-iec-42001", "req": "MANAGE 1.3", "via": ["DIRECT"] }),
+        )
+        .await;
+    let answers = direct["crosswalk"]["edges"]
+        .as_array()
+        .expect("edges")
+        .clone();
+    assert!(!answers.is_empty(), "{direct}");
+    for answer in &answers {
+        let node = &answer["node"];
+        assert_eq!(node["inferred"], false, "{node}");
+        assert!(
+            node["provenance"][0]
+                .as_str()
+                .is_some_and(|p| p.starts_with("accord-crosswalk@")),
+            "{node}"
+        );
+    }
+    let targets: Vec<&str> = answers
+        .iter()
+        .filter_map(|a| a["node"]["target"]["refId"].as_str())
+        .collect();
+    assert!(targets.contains(&"6.1.3"), "{targets:?}");
+    // Asked from the ISO side, the same mapping answers with the inverse relationship.
+    let inverse = app
+        .ok(
+            &token,
+            CROSSWALK,
+            json!({ "from": "iso-iec-42001", "to": "nist-ai-rmf", "req": "6.1.3", "via": ["DIRECT"] }),
+        )
+        .await;
+    let back = inverse["crosswalk"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .find(|a| a["node"]["target"]["refId"] == "MANAGE 1.3")
+        .expect("the inverse answer")
+        .clone();
+    assert_eq!(back["node"]["relationship"], "SUPERSET_OF", "{back}");
+    // Both kinds together: direct answers first for each target, then those through controls.
+    let both = app
+        .ok(
+            &token,
+            CROSSWALK,
+            json!({ "from": "nist-ai-rmf", "to": "iso-iec-42001", "req": "MANAGE 1.3" }),
+        )
+        .await;
+    let kinds: Vec<bool> = both["crosswalk"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|a| a["node"]["inferred"].as_bool().unwrap_or(false))
+        .collect();
+    assert!(kinds.contains(&false) && kinds.contains(&true), "{both}");
     app.stop().await;
 }

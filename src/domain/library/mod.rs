@@ -8,6 +8,7 @@
 //! [`check`] holds the library's own rules and statistics.
 
 pub mod check;
+pub mod crosswalks;
 
 use std::sync::OnceLock;
 
@@ -214,8 +215,10 @@ pub fn library() -> AppResult<&'static Library> {
         .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))
 }
 
-/// Checks that every library mapping names a known control and a requirement of a loaded catalog.
+/// Checks that every library mapping names a known control and a requirement of a loaded
+/// catalog, and that every shipped crosswalk row names loaded requirements.
 pub fn verify(catalog: &CatalogSnapshot) -> AppResult<()> {
+    crosswalks::verify(catalog)?;
     let library = library()?;
     for mapping in &library.mappings {
         if !library.controls.iter().any(|c| c.code == mapping.control) {
