@@ -76,9 +76,7 @@ pub async fn create(
     .insert(&*txn)
     .await?;
     let record: ApiKey = created.into();
-    let after = snapshot(&record)?;
-    txn.record(Action::Create, Entity::ApiKey, record.id, None, Some(after))
-        .await?;
+    txn.created(Entity::ApiKey, record.id, &record).await?;
     txn.commit().await?;
     Ok((key, record))
 }

@@ -184,13 +184,7 @@ pub async fn open(
     .await?;
     let request = load(txn, created).await?;
     write
-        .record(
-            Action::Create,
-            Entity::ApprovalRequest,
-            request.id,
-            None,
-            Some(snapshot(&request)?),
-        )
+        .created(Entity::ApprovalRequest, request.id, &request)
         .await?;
     Ok(request)
 }

@@ -17,7 +17,7 @@ use super::Services;
 use super::validate;
 use super::viewer::Viewer;
 use crate::domain::access::Permission;
-use crate::domain::write::{Action, Entity, Write, snapshot};
+use crate::domain::write::{Entity, Write};
 use crate::error::{AppError, AppResult};
 
 pub const KINDS: &[&str] = &[
@@ -202,14 +202,7 @@ pub async fn add(services: &Services, viewer: &Viewer, input: NewArtifact) -> Ap
     .insert(&*txn)
     .await?
     .into();
-    txn.record(
-        Action::Create,
-        Entity::Artifact,
-        created.id,
-        None,
-        Some(snapshot(&created)?),
-    )
-    .await?;
+    txn.created(Entity::Artifact, created.id, &created).await?;
     txn.commit().await?;
     Ok(created)
 }

@@ -14,7 +14,7 @@ use super::Services;
 use super::controls::find_model;
 use super::viewer::Viewer;
 use crate::domain::access::Permission;
-use crate::domain::write::{Action, Entity, Write, snapshot};
+use crate::domain::write::{Entity, Write};
 use crate::error::{AppError, AppResult};
 
 /// Kinds of evidence an auditor expects to see.
@@ -124,15 +124,8 @@ pub async fn add(
     .insert(&*txn)
     .await?;
     let evidence: Evidence = created.into();
-    let after = snapshot(&evidence)?;
-    txn.record(
-        Action::Create,
-        Entity::Evidence,
-        evidence.id,
-        None,
-        Some(after),
-    )
-    .await?;
+    txn.created(Entity::Evidence, evidence.id, &evidence)
+        .await?;
     txn.commit().await?;
     Ok(evidence)
 }

@@ -124,14 +124,7 @@ pub async fn create_body(
     .insert(&*txn)
     .await?;
     let body = with_members(&*txn, created).await?;
-    txn.record(
-        Action::Create,
-        Entity::GovernanceBody,
-        body.id,
-        None,
-        Some(snapshot(&body)?),
-    )
-    .await?;
+    txn.created(Entity::GovernanceBody, body.id, &body).await?;
     txn.commit().await?;
     Ok(body)
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Services;
 use super::viewer::Viewer;
 use crate::domain::access::Permission;
-use crate::domain::write::{Action, Entity, Write, snapshot};
+use crate::domain::write::{Action, Entity, Write};
 use crate::error::{AppError, AppResult};
 
 /// An organization as the API shows it.
@@ -79,15 +79,8 @@ pub async fn create(
     .await?;
     let organization: Organization = created.into();
     txn.set_organization(organization.id);
-    let after = snapshot(&organization)?;
-    txn.record(
-        Action::Create,
-        Entity::Organization,
-        organization.id,
-        None,
-        Some(after),
-    )
-    .await?;
+    txn.created(Entity::Organization, organization.id, &organization)
+        .await?;
     // Each organization starts from its own copy of the shipped control library.
     let (controls, mappings) =
         super::library::seed_organization(&*txn, &services.catalog, organization.id, txn.now())

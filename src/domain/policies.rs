@@ -155,14 +155,7 @@ pub async fn create(services: &Services, viewer: &Viewer, input: NewPolicy) -> A
     .insert(&*txn)
     .await?
     .into();
-    txn.record(
-        Action::Create,
-        Entity::Policy,
-        created.id,
-        None,
-        Some(snapshot(&created)?),
-    )
-    .await?;
+    txn.created(Entity::Policy, created.id, &created).await?;
     txn.commit().await?;
     Ok(created)
 }

@@ -149,14 +149,8 @@ pub async fn assign(
     .insert(&*txn)
     .await?
     .into();
-    txn.record(
-        Action::Create,
-        Entity::RaciAssignment,
-        created.id,
-        None,
-        Some(snapshot(&created)?),
-    )
-    .await?;
+    txn.created(Entity::RaciAssignment, created.id, &created)
+        .await?;
     txn.commit().await?;
     Ok(created)
 }

@@ -164,11 +164,6 @@ impl<'s> Write<'s> {
         self.now
     }
 
-    /// Who the audit log names.
-    pub fn actor(&self) -> &str {
-        &self.actor
-    }
-
     pub fn set_organization(&mut self, organization_id: i32) {
         self.organization_id = Some(organization_id);
     }
@@ -217,25 +212,6 @@ impl<'s> Write<'s> {
             entity,
             entity_id,
             None,
-            Some(snapshot(after)?),
-        )
-        .await
-    }
-
-    /// A record changed from `before` to `after` by `action`.
-    pub async fn changed<B: Serialize, A: Serialize>(
-        &self,
-        action: Action,
-        entity: Entity,
-        entity_id: impl ToString,
-        before: &B,
-        after: &A,
-    ) -> AppResult<()> {
-        self.record(
-            action,
-            entity,
-            entity_id,
-            Some(snapshot(before)?),
             Some(snapshot(after)?),
         )
         .await

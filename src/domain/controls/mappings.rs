@@ -111,14 +111,8 @@ pub async fn add_mapping(
     .insert(&*txn)
     .await?;
     let mapping: ControlMapping = created.try_into()?;
-    txn.record(
-        Action::Create,
-        Entity::ControlMapping,
-        mapping.id,
-        None,
-        Some(snapshot(&mapping)?),
-    )
-    .await?;
+    txn.created(Entity::ControlMapping, mapping.id, &mapping)
+        .await?;
     txn.commit().await?;
     Ok(mapping)
 }

@@ -135,14 +135,7 @@ pub async fn create(services: &Services, viewer: &Viewer, input: NewControl) -> 
     .insert(&*txn)
     .await?;
     let control: Control = created.try_into()?;
-    txn.record(
-        Action::Create,
-        Entity::Control,
-        control.id,
-        None,
-        Some(snapshot(&control)?),
-    )
-    .await?;
+    txn.created(Entity::Control, control.id, &control).await?;
     txn.commit().await?;
     Ok(control)
 }

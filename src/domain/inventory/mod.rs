@@ -175,14 +175,7 @@ pub async fn create(
     .insert(&*txn)
     .await?
     .into();
-    txn.record(
-        Action::Create,
-        Entity::AiSystem,
-        created.id,
-        None,
-        Some(snapshot(&created)?),
-    )
-    .await?;
+    txn.created(Entity::AiSystem, created.id, &created).await?;
     txn.commit().await?;
     Ok(created)
 }

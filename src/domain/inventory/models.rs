@@ -103,14 +103,8 @@ pub async fn add_model_version(
         .insert(&*txn)
         .await?
         .try_into()?;
-    txn.record(
-        Action::Create,
-        Entity::ModelVersion,
-        created.id,
-        None,
-        Some(snapshot(&created)?),
-    )
-    .await?;
+    txn.created(Entity::ModelVersion, created.id, &created)
+        .await?;
     txn.commit().await?;
     Ok(created)
 }
