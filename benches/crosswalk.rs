@@ -6,10 +6,11 @@
 use std::time::{Duration, Instant};
 
 use accord::config::Config;
+use accord::domain::Services;
+use accord::domain::account::organizations;
 use accord::domain::crosswalk::{self, CrosswalkRequest, Via};
 use accord::domain::interchange::{csv_format, oscal};
-use accord::domain::viewer::Viewer;
-use accord::domain::{Services, organizations};
+use accord::domain::kernel::viewer::Viewer;
 use entity::{control, control_mapping};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 

@@ -8,7 +8,6 @@
 //! - [`graphql`]: async-graphql schema; wraps domain types, maps domain errors to `extensions.code`.
 //! - [`domain`]: use cases and rules; knows neither actix nor async-graphql.
 //! - [`analytics`]: polars aggregations for reports (pure functions over rows).
-//! - [`reports`]: renders report data with the templates of `reports/`.
 //! - [`auth`]: bearer JWT verification and API keys, producing the domain's `Viewer`.
 //! - [`db`]: connecting to SQLite or PostgreSQL with the settings each needs, and migrations.
 //! - [`config`]: defaults < `accord.toml` < `ACCORD_*` environment variables.
@@ -24,6 +23,5 @@ pub mod error;
 pub mod error_code;
 pub mod graphql;
 pub mod http;
-pub mod reports;
 pub mod secrets;
 pub mod server;

@@ -40,7 +40,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
     crate::domain::library::verify(&catalog).map_err(describe)?;
     let audit_key_path = config.data_dir.join("secrets").join("audit-checkpoint.key");
     let (audit_key, _) = crate::secrets::read_or_generate(&audit_key_path)?;
-    let clock = crate::domain::clock::Clock::system();
+    let clock = crate::domain::kernel::clock::Clock::system();
     Ok(Services {
         db,
         catalog: Arc::new(catalog),

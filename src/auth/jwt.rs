@@ -149,7 +149,9 @@ pub fn issue_token(
         );
     };
     // Minting runs outside the domain (CLI, tests); tokens are checked against real time.
-    let now = crate::domain::clock::Clock::system().now().timestamp();
+    let now = crate::domain::kernel::clock::Clock::system()
+        .now()
+        .timestamp();
     let claims = Claims {
         sub: subject.to_string(),
         org: organization.to_string(),

@@ -12,9 +12,9 @@ pub use jwt::{AuthFailure, Claims, JwtVerifier, issue_token};
 pub use keys::{KeyMaterial, load_key_material};
 
 use crate::domain::Services;
-use crate::domain::api_keys;
-use crate::domain::organizations;
-use crate::domain::viewer::{Credential, Principal, Role, Viewer};
+use crate::domain::account::api_keys;
+use crate::domain::account::organizations;
+use crate::domain::kernel::viewer::{Credential, Principal, Role, Viewer};
 use crate::error::AppError;
 
 /// Verifies presented credentials.

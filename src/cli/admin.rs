@@ -3,8 +3,8 @@
 use super::CliError;
 use crate::config::Config;
 use crate::db;
-use crate::domain::organizations;
-use crate::domain::viewer::Viewer;
+use crate::domain::account::organizations;
+use crate::domain::kernel::viewer::Viewer;
 use crate::server::prepare;
 
 pub async fn migrate(config: Config) -> Result<(), CliError> {

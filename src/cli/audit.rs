@@ -7,10 +7,10 @@ use std::path::Path;
 
 use super::CliError;
 use crate::config::Config;
+use crate::domain::account::organizations;
 use crate::domain::audit::checkpoint::Checkpoint;
 use crate::domain::audit::verify::{Verification, verify, verify_against};
-use crate::domain::organizations;
-use crate::domain::viewer::Viewer;
+use crate::domain::kernel::viewer::Viewer;
 use crate::server::prepare;
 
 fn read_checkpoint(path: &Path) -> Result<Checkpoint, CliError> {

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use super::CliError;
 use crate::config::Config;
+use crate::domain::account::organizations;
 use crate::domain::interchange::export::{self, ExportFormat};
 use crate::domain::interchange::import::{self, Format, ImportOutcome};
-use crate::domain::organizations;
-use crate::domain::viewer::Viewer;
+use crate::domain::kernel::viewer::Viewer;
 use crate::server::prepare;
 
 pub async fn export(

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use super::CliError;
 use crate::config::Config;
-use crate::domain::viewer::Viewer;
-use crate::domain::{organizations, reports};
-use crate::reports::Format;
+use crate::domain::account::organizations;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::reports;
+use crate::domain::reports::render::Format;
 use crate::server::prepare;
 
 pub async fn build(

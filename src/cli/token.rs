@@ -3,8 +3,8 @@
 use super::CliError;
 use crate::auth::{issue_token, load_key_material};
 use crate::config::Config;
-use crate::domain::organizations;
-use crate::domain::viewer::Role;
+use crate::domain::account::organizations;
+use crate::domain::kernel::viewer::Role;
 use crate::server::prepare;
 
 /// Longest lifetime a minted token may have.

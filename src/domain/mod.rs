@@ -1,34 +1,29 @@
 //! Use cases and rules, one module per feature. Knows neither actix nor async-graphql; the HTTP API,
 //! the CLI and the scheduler all call these same functions.
 
-pub mod access;
-pub mod analysis;
-pub mod api_keys;
-pub mod applicability;
+//!
+//! Layout: [`kernel`] holds what every feature shares (the viewer and its permissions, input
+//! validation, the audited write path, the clock, vocabularies); every other module is one feature,
+//! mirrored by `src/graphql/<feature>/` and `tests/api/<feature>.rs` where it has an API.
+
+pub mod kernel;
+
+pub mod account;
 pub mod approvals;
 pub mod artifacts;
 pub mod audit;
 pub mod catalog;
-pub mod clock;
 pub mod controls;
-pub mod coverage;
 pub mod crosswalk;
 pub mod demo;
-pub mod evidence;
 pub mod governance;
 pub mod interchange;
 pub mod inventory;
 pub mod library;
-pub mod organizations;
 pub mod policies;
 pub mod raci;
-pub mod read_model;
-pub mod relationship;
 pub mod reports;
 pub mod risks;
-pub mod validate;
-pub mod viewer;
-pub mod write;
 
 use std::sync::Arc;
 
@@ -46,17 +41,20 @@ pub struct Services {
     /// Signed checkpoints of the audit chains.
     pub audit: Arc<audit::Checkpoints>,
     /// The only source of the current time.
-    pub clock: clock::Clock,
+    pub clock: kernel::clock::Clock,
     /// Per-organization crosswalk and coverage, kept current by the audit sequence.
-    pub read_model: Arc<read_model::ReadModel>,
+    pub read_model: Arc<crosswalk::read_model::ReadModel>,
 }
 
 impl Services {
     /// Catalogs are public when configured so; otherwise any role may read them.
-    pub fn authorize_catalog_read(&self, viewer: &viewer::Viewer) -> crate::error::AppResult<()> {
+    pub fn authorize_catalog_read(
+        &self,
+        viewer: &kernel::viewer::Viewer,
+    ) -> crate::error::AppResult<()> {
         if self.public_catalog {
             return Ok(());
         }
-        viewer.require(access::Permission::ReadCrosswalk)
+        viewer.require(kernel::access::Permission::ReadCrosswalk)
     }
 }

@@ -4,8 +4,8 @@
 use async_graphql::{Context, Guard, Result};
 
 use super::errors::to_gql_error;
-use crate::domain::access::Permission;
-use crate::domain::viewer::{Role, Viewer};
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::viewer::{Role, Viewer};
 
 static ANONYMOUS: Viewer = Viewer::Anonymous;
 
@@ -32,7 +32,7 @@ impl Guard for RoleGuard {
 }
 
 /// Allows the field when the viewer's roles grant the permission (the role matrix in
-/// `crate::domain::access`; the use case checks the same permission again).
+/// `crate::domain::kernel::access`; the use case checks the same permission again).
 pub struct Can(pub Permission);
 
 impl Guard for Can {

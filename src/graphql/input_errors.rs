@@ -51,6 +51,39 @@ pub fn classify(query: &str, variables: &Variables, errors: &mut [ServerError]) 
     }
 }
 
+/// The rule name of a word outside a vocabulary, as the domain's own checks name it.
+pub const UNKNOWN_WORD_RULE: &str = "one_of";
+
+/// Recodes async-graphql's `Invalid value for argument "input.category", enumeration type
+/// "RiskCategory" does not contain the value "astrology"` as `VALIDATION` with `field` (the path
+/// inside the argument's input object, as the domain names fields) and `rule: one_of`. Returns
+/// whether the error was one of these.
+pub fn classify_unknown_enum_value(error: &mut ServerError) -> bool {
+    let Some((path, enum_type, value)) = unknown_enum_value(&error.message) else {
+        return false;
+    };
+    let field = path
+        .split_once('.')
+        .map_or(path, |(_, inner)| inner)
+        .to_string();
+    error.message = format!("{field} '{value}' must be one of the values of enum {enum_type}");
+    set_extension(error, "field", &field);
+    set_extension(error, "rule", UNKNOWN_WORD_RULE);
+    set_code(error, ErrorCode::Validation);
+    true
+}
+
+/// `(argument path, enum type, value)` from async-graphql's unknown-enum-value message.
+fn unknown_enum_value(message: &str) -> Option<(&str, &str, &str)> {
+    let rest = message.strip_prefix("Invalid value for argument \"")?;
+    let (path, rest) = rest.split_once('"')?;
+    let rest = rest.strip_prefix(", enumeration type \"")?;
+    let (enum_type, rest) = rest.split_once('"')?;
+    let rest = rest.strip_prefix(" does not contain the value \"")?;
+    let value = rest.strip_suffix('"')?;
+    Some((path, enum_type, value))
+}
+
 /// An argument's name and its value with variables resolved (`None` when one is missing).
 type Argument = (Name, Option<ConstValue>);
 
@@ -142,5 +175,20 @@ fn out_of_range_int(value: &ConstValue, path: &mut Vec<String>) -> bool {
             found
         }),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_enum_values_name_the_field_inside_the_input() {
+        let message = "Invalid value for argument \"input.category\", enumeration type \"RiskCategory\" does not contain the value \"astrology\"";
+        assert_eq!(
+            unknown_enum_value(message),
+            Some(("input.category", "RiskCategory", "astrology"))
+        );
+        assert_eq!(unknown_enum_value("Invalid value for argument \"x\""), None);
     }
 }

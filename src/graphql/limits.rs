@@ -142,6 +142,11 @@ impl Extension for LimitsExtension {
     ) -> Result<ValidationResult, Vec<ServerError>> {
         next.run(ctx).await.map_err(|mut errors| {
             for err in &mut errors {
+                // A vocabulary word the enum does not know is the caller's input error, reported
+                // like the domain's own vocabulary checks, not as a malformed document.
+                if input_errors::classify_unknown_enum_value(err) {
+                    continue;
+                }
                 // async-graphql's own wording for its depth and complexity limits.
                 let code = match err.message.as_str() {
                     "Query is nested too deep." => ErrorCode::QueryTooDeep,

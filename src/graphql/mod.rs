@@ -2,21 +2,27 @@
 //! directly: resolvers call `crate::domain` and wrap its types. One folder per feature.
 
 mod account;
+mod approvals;
+mod artifacts;
 mod audit;
 mod catalog;
 mod controls;
 mod crosswalk;
 mod depth;
 pub mod errors;
+mod governance;
 pub mod guards;
 mod input_errors;
+mod inventory;
 pub mod limits;
 pub mod nesting;
 mod pagination;
-mod records;
+mod policies;
+mod raci;
 mod reports;
 mod risks;
 mod util;
+mod vocabulary;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
@@ -31,7 +37,12 @@ pub struct QueryRoot(
     controls::ControlQuery,
     crosswalk::CrosswalkQuery,
     audit::AuditQuery,
-    records::RecordsQuery,
+    inventory::InventoryQuery,
+    governance::GovernanceQuery,
+    policies::PolicyQuery,
+    approvals::ApprovalQuery,
+    raci::RaciQuery,
+    artifacts::ArtifactQuery,
     risks::RiskQuery,
     reports::ReportQuery,
 );
@@ -42,7 +53,12 @@ pub struct MutationRoot(
     account::AccountMutation,
     controls::ControlMutation,
     crosswalk::CrosswalkMutation,
-    records::RecordsMutation,
+    inventory::InventoryMutation,
+    governance::GovernanceMutation,
+    policies::PolicyMutation,
+    approvals::ApprovalMutation,
+    raci::RaciMutation,
+    artifacts::ArtifactMutation,
     risks::RiskMutation,
 );
 

@@ -35,7 +35,7 @@ pub fn decode<T: std::str::FromStr>(kind: &str, cursor: &str) -> Result<T, AppEr
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| text.strip_prefix(&format!("{kind}:"))?.parse().ok())
-        .ok_or_else(|| AppError::validation("malformed cursor"))
+        .ok_or_else(|| AppError::rule("after", "cursor_format", "malformed cursor"))
 }
 
 /// Slices `items` after `after`, `first` of them, into a connection.
@@ -50,9 +50,11 @@ pub fn paginate<T: OutputType, U>(
         None => DEFAULT_PAGE,
         Some(n) if n >= 1 && (n as usize) <= MAX_PAGE => n as usize,
         Some(_) => {
-            return Err(AppError::validation(format!(
-                "first must be between 1 and {MAX_PAGE}"
-            )));
+            return Err(AppError::rule(
+                "first",
+                "page_size_range",
+                format!("first must be between 1 and {MAX_PAGE}"),
+            ));
         }
     };
     let start = match after {

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header};
 use super::AppState;
 use super::authn::authenticate;
 use super::response::error;
-use crate::domain::viewer::{Credential, Viewer};
+use crate::domain::kernel::viewer::{Credential, Viewer};
 use crate::error_code::ErrorCode;
 
 /// Why a request was not admitted.

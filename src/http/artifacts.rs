@@ -9,7 +9,8 @@ use super::AppState;
 use super::admission::admit;
 use super::body::{BodyError, read_limited};
 use super::response::{app_error, error};
-use crate::domain::artifacts::{self, MAX_CONTENT_BYTES, NewArtifact};
+use crate::domain::artifacts::{self, ArtifactKind, MAX_CONTENT_BYTES, NewArtifact};
+use crate::domain::kernel::vocabulary::Vocabulary;
 use crate::error_code::ErrorCode;
 
 #[derive(Deserialize)]
@@ -73,15 +74,21 @@ pub async fn upload(
         }
     };
     let params = params.into_inner();
+    let kind = match ArtifactKind::parse("kind", &params.kind) {
+        Ok(kind) => kind,
+        Err(err) => return app_error(err),
+    };
     let input = NewArtifact {
-        kind: params.kind,
+        kind,
         title: params.title,
         ai_system_id: params.ai_system_id,
         model_version_id: params.model_version_id,
         control_id: params.control_id,
         media_type: Some(media_type),
+        uri: None,
+        sha256: None,
+        size: None,
         content: Some(body.to_vec()),
-        ..Default::default()
     };
     match artifacts::add(&state.services, &viewer, input).await {
         Ok(artifact) => HttpResponse::Created().json(serde_json::json!({

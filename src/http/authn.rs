@@ -6,8 +6,8 @@ use actix_web::{HttpRequest, http::header};
 
 use super::AppState;
 use crate::auth::AuthFailure;
-use crate::domain::api_keys::KEY_PREFIX;
-use crate::domain::viewer::Viewer;
+use crate::domain::account::api_keys::KEY_PREFIX;
+use crate::domain::kernel::viewer::Viewer;
 
 /// Authenticates the request; `None` when credentials were presented and refused (the reason
 /// is logged here, with the subject when known and never the token).

@@ -19,7 +19,7 @@ use super::AppState;
 use super::admission::admit;
 use super::body::{BodyError, read_limited};
 use super::response::error;
-use crate::domain::viewer::Viewer;
+use crate::domain::kernel::viewer::Viewer;
 use crate::error_code::ErrorCode;
 use crate::graphql::errors::{coded_error, finalize_errors};
 use crate::graphql::nesting;

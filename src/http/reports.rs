@@ -8,7 +8,7 @@ use super::AppState;
 use super::admission::admit;
 use super::response::app_error;
 use crate::domain::reports;
-use crate::reports::Format;
+use crate::domain::reports::render::Format;
 
 #[derive(Deserialize)]
 pub struct ReportParams {

@@ -45,7 +45,7 @@ async fn roles_outside_their_rights_are_forbidden_and_change_nothing(backend: Ba
             "{role} may not create organizations"
         );
         let (_, body) = app
-            .graphql_as(&token, "{ apiKeys { id } }", json!({}))
+            .graphql_as(&token, "{ apiKeys { nodes { id } } }", json!({}))
             .await;
         assert_eq!(
             error_code(&body),
@@ -88,10 +88,10 @@ async fn organizations_cannot_see_or_touch_each_other(backend: Backend) {
         .await;
     assert_eq!(error_code(&body), "NOT_FOUND");
     let (_, listed) = app
-        .graphql_as(&globex, "{ apiKeys { id } }", json!({}))
+        .graphql_as(&globex, "{ apiKeys { nodes { id } } }", json!({}))
         .await;
     assert_eq!(
-        listed["data"]["apiKeys"],
+        listed["data"]["apiKeys"]["nodes"],
         json!([]),
         "globex sees none of acme's keys"
     );
@@ -102,9 +102,12 @@ async fn organizations_cannot_see_or_touch_each_other(backend: Backend) {
 
     // Acme's key is untouched in the database.
     let (_, listed) = app
-        .graphql_as(&acme, "{ apiKeys { id revokedAt } }", json!({}))
+        .graphql_as(&acme, "{ apiKeys { nodes { id revokedAt } } }", json!({}))
         .await;
-    assert_eq!(listed["data"]["apiKeys"][0]["revokedAt"], Value::Null);
+    assert_eq!(
+        listed["data"]["apiKeys"]["nodes"][0]["revokedAt"],
+        Value::Null
+    );
     app.stop().await;
 }
 
@@ -127,12 +130,16 @@ async fn api_keys_are_shown_once_scoped_and_revocable(backend: Backend) {
 
     // The listing never carries the key, and the database holds only its hash.
     let (_, listed) = app
-        .graphql_as(&admin, "{ apiKeys { id name prefix } }", json!({}))
+        .graphql_as(
+            &admin,
+            "{ apiKeys { nodes { id name prefix } } }",
+            json!({}),
+        )
         .await;
     assert!(!listed.to_string().contains(&key));
     assert!(
         key.starts_with(
-            listed["data"]["apiKeys"][0]["prefix"]
+            listed["data"]["apiKeys"]["nodes"][0]["prefix"]
                 .as_str()
                 .expect("prefix")
         )
@@ -144,7 +151,10 @@ async fn api_keys_are_shown_once_scoped_and_revocable(backend: Backend) {
         .post(app.url("/graphql"))
         .header("X-Api-Key", &key)
         .header(CONTENT_TYPE, "application/json")
-        .body(json!({ "query": "{ me { roles credential } frameworks { slug } }" }).to_string())
+        .body(
+            json!({ "query": "{ me { roles credential } frameworks { nodes { slug } } }" })
+                .to_string(),
+        )
         .send()
         .await
         .expect("sent")
@@ -164,10 +174,10 @@ async fn api_keys_are_shown_once_scoped_and_revocable(backend: Backend) {
     );
 
     let (_, used) = app
-        .graphql_as(&admin, "{ apiKeys { lastUsedAt } }", json!({}))
+        .graphql_as(&admin, "{ apiKeys { nodes { lastUsedAt } } }", json!({}))
         .await;
     assert!(
-        used["data"]["apiKeys"][0]["lastUsedAt"].is_string(),
+        used["data"]["apiKeys"]["nodes"][0]["lastUsedAt"].is_string(),
         "use of the key is recorded"
     );
 
@@ -176,7 +186,7 @@ async fn api_keys_are_shown_once_scoped_and_revocable(backend: Backend) {
         .await;
     assert!(revoked["data"]["revokeApiKey"]["revokedAt"].is_string());
     let (status, body) = app
-        .graphql_as(&key, "{ frameworks { slug } }", json!({}))
+        .graphql_as(&key, "{ frameworks { nodes { slug } } }", json!({}))
         .await;
     assert_eq!(status, 401, "a revoked key is refused");
     assert_eq!(error_code(&body), "UNAUTHENTICATED");

@@ -62,9 +62,9 @@ async fn mutations_are_logged_with_before_and_after(backend: Backend) {
     )
     .await;
     let log = app
-        .ok(&token, r#"query($id: String) { auditLog(entity: "control", entityId: $id) { seq actor action before after prevHash hash } }"#, json!({ "id": id }))
+        .ok(&token, r#"query($id: String) { auditLog(entity: "control", entityId: $id) { nodes { seq actor action before after prevHash hash } } }"#, json!({ "id": id }))
         .await;
-    let entries = log["auditLog"].as_array().expect("entries");
+    let entries = log["auditLog"]["nodes"].as_array().expect("entries");
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0]["action"], "create");
     assert_eq!(entries[0]["before"], serde_json::Value::Null);
@@ -75,11 +75,11 @@ async fn mutations_are_logged_with_before_and_after(backend: Backend) {
     let all = app
         .ok(
             &token,
-            "{ auditLog(first: 1000) { seq action entity prevHash hash } }",
+            "{ auditLog(first: 1000) { nodes { seq action entity prevHash hash } } }",
             json!({}),
         )
         .await;
-    let all = all["auditLog"].as_array().expect("all");
+    let all = all["auditLog"]["nodes"].as_array().expect("all");
     assert_eq!(all[0]["entity"], "organization");
     assert_eq!(all[0]["seq"], 1);
     for pair in all.windows(2) {
@@ -104,7 +104,7 @@ async fn mutations_are_logged_with_before_and_after(backend: Backend) {
     let executive = app.token("erin", "acme", &["executive"]);
     assert_eq!(
         error_code(
-            &app.graphql_as(&executive, "{ auditLog { seq } }", json!({}))
+            &app.graphql_as(&executive, "{ auditLog { nodes { seq } } }", json!({}))
                 .await
                 .1
         ),

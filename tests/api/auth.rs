@@ -257,15 +257,20 @@ async fn algorithm_confusion_is_refused(backend: Backend) {
 async fn private_catalog_needs_a_token(backend: Backend) {
     let app = TestApp::spawn_with(backend, |config| config.auth.public_catalog = false).await;
     app.create_org("acme").await;
-    let anonymous = app.graphql("{ frameworks { slug } }", json!({})).await;
+    let anonymous = app
+        .graphql("{ frameworks { nodes { slug } } }", json!({}))
+        .await;
     assert_eq!(error_code(&anonymous), "UNAUTHENTICATED");
     let token = app.token("erin", "acme", &["executive"]);
     let (status, body) = app
-        .graphql_as(&token, "{ frameworks { slug } }", json!({}))
+        .graphql_as(&token, "{ frameworks { nodes { slug } } }", json!({}))
         .await;
     assert_eq!(status, 200);
     assert_eq!(
-        body["data"]["frameworks"].as_array().expect("list").len(),
+        body["data"]["frameworks"]["nodes"]
+            .as_array()
+            .expect("list")
+            .len(),
         3
     );
     app.stop().await;

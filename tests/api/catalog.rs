@@ -13,7 +13,7 @@ backend_tests!(
 );
 
 fn counts(body: &Value) -> Vec<(String, i64)> {
-    let mut counts: Vec<(String, i64)> = body["data"]["frameworks"]
+    let mut counts: Vec<(String, i64)> = body["data"]["frameworks"]["nodes"]
         .as_array()
         .expect("frameworks list")
         .iter()
@@ -32,7 +32,7 @@ async fn frameworks_report_every_catalog_row(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let body = app
         .graphql(
-            "{ frameworks { slug requirementCount version } }",
+            "{ frameworks { nodes { slug requirementCount version } } }",
             json!({}),
         )
         .await;
@@ -58,14 +58,20 @@ async fn frameworks_report_every_catalog_row(backend: Backend) {
 async fn restart_keeps_one_copy_of_each_catalog(backend: Backend) {
     let mut app = TestApp::spawn(backend).await;
     let before = counts(
-        &app.graphql("{ frameworks { slug requirementCount } }", json!({}))
-            .await,
+        &app.graphql(
+            "{ frameworks { nodes { slug requirementCount } } }",
+            json!({}),
+        )
+        .await,
     );
     app.restart().await;
     app.restart().await;
     let after = counts(
-        &app.graphql("{ frameworks { slug requirementCount } }", json!({}))
-            .await,
+        &app.graphql(
+            "{ frameworks { nodes { slug requirementCount } } }",
+            json!({}),
+        )
+        .await,
     );
     assert_eq!(before, after);
     assert_eq!(after.len(), 3, "one copy of each framework version");

@@ -191,8 +191,15 @@ fn issued_token_works_and_acknowledged_writes_survive_kill_9() {
     child.wait().expect("reaped");
 
     let (mut child, address) = spawn_server(dir.path());
-    let listed = runtime.block_on(post_graphql(&address, &token, "{ apiKeys { name } }"));
-    assert_eq!(listed["data"]["apiKeys"][0]["name"], "durable", "{listed}");
+    let listed = runtime.block_on(post_graphql(
+        &address,
+        &token,
+        "{ apiKeys { nodes { name } } }",
+    ));
+    assert_eq!(
+        listed["data"]["apiKeys"]["nodes"][0]["name"], "durable",
+        "{listed}"
+    );
     child.kill().expect("kill");
     child.wait().expect("reaped");
 }

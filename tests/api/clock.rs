@@ -117,9 +117,9 @@ async fn moving_the_clock_makes_reviews_overdue_and_evidence_expire(backend: Bac
     .await;
 
     let overdue = app
-        .ok(&token, "{ overduePolicies { id } }", json!({}))
+        .ok(&token, "{ overduePolicies { nodes { id } } }", json!({}))
         .await;
-    assert_eq!(overdue["overduePolicies"], json!([]));
+    assert_eq!(overdue["overduePolicies"]["nodes"], json!([]));
     assert_eq!(
         coverage_of(&app, &token, "A.2.2").await["status"],
         "SATISFIED"
@@ -128,9 +128,12 @@ async fn moving_the_clock_makes_reviews_overdue_and_evidence_expire(backend: Bac
     app.services().clock.advance(Duration::days(31));
 
     let overdue = app
-        .ok(&token, "{ overduePolicies { id } }", json!({}))
+        .ok(&token, "{ overduePolicies { nodes { id } } }", json!({}))
         .await;
-    assert_eq!(overdue["overduePolicies"][0]["id"], policy.as_str());
+    assert_eq!(
+        overdue["overduePolicies"]["nodes"][0]["id"],
+        policy.as_str()
+    );
     let risk = app
         .ok(
             &token,

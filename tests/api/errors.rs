@@ -13,7 +13,7 @@ backend_tests!(
 async fn graphql_errors_carry_stable_codes(backend: Backend) {
     let app = TestApp::spawn(backend).await;
 
-    let malformed = app.graphql("{ frameworks { slug ", json!({})).await;
+    let malformed = app.graphql("{ frameworks { nodes { slug ", json!({})).await;
     assert_eq!(error_code(&malformed), "GRAPHQL_PARSE_FAILED");
 
     let unknown_field = app.graphql("{ frameworks { nope } }", json!({})).await;
@@ -72,7 +72,7 @@ async fn http_level_refusals_carry_codes(backend: Backend) {
         .client
         .post(app.url("/graphql"))
         .header(CONTENT_TYPE, "text/plain")
-        .body(r#"{"query":"{ frameworks { slug } }"}"#)
+        .body(r#"{"query":"{ frameworks { nodes { slug } } }"}"#)
         .send()
         .await
         .expect("sent");
@@ -90,14 +90,17 @@ async fn http_level_refusals_carry_codes(backend: Backend) {
     let get_query = app
         .client
         .get(app.url("/graphql"))
-        .query(&[("query", "{ frameworks { slug } }")])
+        .query(&[("query", "{ frameworks { nodes { slug } } }")])
         .send()
         .await
         .expect("sent");
     assert_eq!(get_query.status(), 200);
     let body: serde_json::Value = get_query.json().await.expect("json");
     assert_eq!(
-        body["data"]["frameworks"].as_array().expect("list").len(),
+        body["data"]["frameworks"]["nodes"]
+            .as_array()
+            .expect("list")
+            .len(),
         3
     );
     app.stop().await;

@@ -173,7 +173,9 @@ async fn out_of_range_and_unparsable_values_are_validation_errors(backend: Backe
         .await["controls"]["edges"][0]["node"]["id"]
         .clone();
 
-    let logged_before = app.ok(&token, "{ auditLog { seq } }", json!({})).await["auditLog"]
+    let logged_before = app
+        .ok(&token, "{ auditLog { nodes { seq } } }", json!({}))
+        .await["auditLog"]["nodes"]
         .as_array()
         .map(Vec::len);
     // (document, variables, expected field)
@@ -208,12 +210,12 @@ async fn out_of_range_and_unparsable_values_are_validation_errors(backend: Backe
             "input.strength",
         ),
         (
-            r#"{ auditLog(since: "yesterday") { seq } }"#.to_string(),
+            r#"{ auditLog(since: "yesterday") { nodes { seq } } }"#.to_string(),
             json!({}),
             "since",
         ),
         (
-            "{ auditLog(afterSeq: 2166281241684340) { seq } }".to_string(),
+            "{ auditLog(afterSeq: 2166281241684340) { nodes { seq } } }".to_string(),
             json!({}),
             "afterSeq",
         ),
@@ -230,9 +232,11 @@ async fn out_of_range_and_unparsable_values_are_validation_errors(backend: Backe
         assert_eq!(error["extensions"]["rule"], "invalid_value", "{body}");
     }
     // Nothing was written by the refused calls.
-    let log = app.ok(&token, "{ auditLog { seq } }", json!({})).await;
+    let log = app
+        .ok(&token, "{ auditLog { nodes { seq } } }", json!({}))
+        .await;
     assert_eq!(
-        log["auditLog"].as_array().map(Vec::len),
+        log["auditLog"]["nodes"].as_array().map(Vec::len),
         logged_before,
         "{log}"
     );
@@ -352,8 +356,13 @@ async fn control_characters_are_refused_in_single_line_fields(backend: Backend) 
         created["createAiSystem"]["purpose"],
         "Scores loans.\n\tSecond line."
     );
-    let systems = app.ok(&token, "{ aiSystems { name } }", json!({})).await;
-    assert_eq!(systems["aiSystems"].as_array().map(Vec::len), Some(1));
+    let systems = app
+        .ok(&token, "{ aiSystems { nodes { name } } }", json!({}))
+        .await;
+    assert_eq!(
+        systems["aiSystems"]["nodes"].as_array().map(Vec::len),
+        Some(1)
+    );
     app.stop().await;
 }
 
@@ -401,8 +410,8 @@ async fn allowed(app: &TestApp, token: &str, permission: &str, seq: usize) -> bo
     };
     match permission {
         "read_crosswalk" => graphql("{ controls(first: 1) { totalCount } }".into()).await,
-        "read_records" => graphql("{ aiSystems { id } }".into()).await,
-        "read_audit_log" => graphql("{ auditLog(first: 1) { seq } }".into()).await,
+        "read_records" => graphql("{ aiSystems { nodes { id } } }".into()).await,
+        "read_audit_log" => graphql("{ auditLog(first: 1) { nodes { seq } } }".into()).await,
         "write_controls" => {
             graphql(format!(
                 r#"mutation {{ createControl(input: {{code: "T-{seq}", domain: "test", title: "Probe {seq}"}}) {{ id }} }}"#
@@ -428,11 +437,11 @@ async fn allowed(app: &TestApp, token: &str, permission: &str, seq: usize) -> bo
         }
         "manage_governance" => {
             graphql(format!(
-                r#"mutation {{ createGovernanceBody(name: "Body {seq}", kind: "committee") {{ id }} }}"#
+                r#"mutation {{ createGovernanceBody(name: "Body {seq}", kind: working_group) {{ id }} }}"#
             ))
             .await
         }
-        "manage_access" => graphql("{ apiKeys { id } }".into()).await,
+        "manage_access" => graphql("{ apiKeys { nodes { id } } }".into()).await,
         "verify_audit" => graphql("{ auditVerification { ok } }".into()).await,
         other => panic!("README names a permission this test does not exercise: {other}"),
     }

@@ -130,9 +130,9 @@ impl TestApp {
 
     /// Creates an organization directly through the domain (as the host operator would).
     pub async fn create_org(&self, slug: &str) -> i32 {
-        accord::domain::organizations::create(
+        accord::domain::account::organizations::create(
             self.services(),
-            &accord::domain::viewer::Viewer::Operator,
+            &accord::domain::kernel::viewer::Viewer::Operator,
             slug,
             &format!("{slug} Inc."),
         )

@@ -48,14 +48,14 @@ async fn record_lists_weigh_as_many_rows(backend: Backend) {
     let token = app.admin("acme").await;
     app.ok(
         &token,
-        "{ aiSystems { id name } risks { id title } }",
+        "{ aiSystems { nodes { id name } } risks { nodes { id title } } }",
         json!({}),
     )
     .await;
     for wide in [
-        "{ aiSystems { id name purpose owner businessUnit lifecycleStage riskTier inScope } }",
-        "{ risks { id title category treatment owner status reviewDue reviewOverdue } }",
-        "{ policies { id title kind version status reviewDue quorum content } }",
+        "{ aiSystems { nodes { id name purpose owner businessUnit lifecycleStage riskTier inScope } } }",
+        "{ risks { nodes { id title category treatment owner status reviewDue reviewOverdue } } }",
+        "{ policies { nodes { id title kind version status reviewDue quorum content } } }",
     ] {
         let (_, body) = app.graphql_as(&token, wide, json!({})).await;
         assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{wide}: {body}");
@@ -78,8 +78,13 @@ async fn post_json(app: &TestApp, body: String) -> (u16, Value) {
 
 async fn batches_are_off_by_default_and_capped_when_on(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let batch =
-        |n: usize| json!(vec![json!({ "query": "{ frameworks { slug } }" }); n]).to_string();
+    let batch = |n: usize| {
+        json!(vec![
+            json!({ "query": "{ frameworks { nodes { slug } } }" });
+            n
+        ])
+        .to_string()
+    };
     let (status, body) = post_json(&app, batch(50)).await;
     assert_eq!(status, 400);
     assert_eq!(error_code(&body), "BATCH_NOT_ALLOWED");
@@ -100,13 +105,17 @@ async fn oversized_bodies_get_413(backend: Backend) {
     let padding = " ".repeat(app.config.graphql.max_body_bytes + 1);
     let (status, body) = post_json(
         &app,
-        format!(r#"{{"query":"{{ frameworks {{ slug }} }}"{padding}}}"#),
+        format!(r#"{{"query":"{{ frameworks {{ nodes {{ slug }} }} }}"{padding}}}"#),
     )
     .await;
     assert_eq!(status, 413);
     assert_eq!(error_code(&body), "PAYLOAD_TOO_LARGE");
     // The same request under the limit still works.
-    let (status, _) = post_json(&app, r#"{"query":"{ frameworks { slug } }"}"#.into()).await;
+    let (status, _) = post_json(
+        &app,
+        r#"{"query":"{ frameworks { nodes { slug } } }"}"#.into(),
+    )
+    .await;
     assert_eq!(status, 200);
     app.stop().await;
 }

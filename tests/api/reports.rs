@@ -6,9 +6,8 @@
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
+use crate::fixtures::{board, create_risk, create_system, risk_input, system_input};
 use crate::helpers::{Backend, TestApp, error_code};
-use crate::records::{board, create_system, system_input};
-use crate::risks::{create_risk, risk_input};
 
 backend_tests!(
     board_report_follows_the_records,
@@ -66,8 +65,10 @@ async fn report_json(app: &TestApp, token: &str) -> Value {
 }
 
 async fn latest_seq(app: &TestApp, token: &str) -> i64 {
-    let log = app.ok(token, "{ auditLog { seq } }", json!({})).await;
-    log["auditLog"]
+    let log = app
+        .ok(token, "{ auditLog { nodes { seq } } }", json!({}))
+        .await;
+    log["auditLog"]["nodes"]
         .as_array()
         .expect("entries")
         .iter()

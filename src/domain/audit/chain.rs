@@ -46,7 +46,7 @@ pub fn entry_hash(
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
-/// One entry to append; built by the audited-write path (`crate::domain::write`).
+/// One entry to append; built by the audited-write path (`crate::domain::kernel::write`).
 pub struct Event<'a> {
     pub organization_id: i32,
     pub actor: &'a str,

@@ -31,11 +31,11 @@ pub struct Checkpoints {
     key: Vec<u8>,
     /// Serializes writers in this process so a checkpoint never goes backwards.
     lock: Mutex<()>,
-    clock: crate::domain::clock::Clock,
+    clock: crate::domain::kernel::clock::Clock,
 }
 
 impl Checkpoints {
-    pub fn new(dir: PathBuf, key: Vec<u8>, clock: crate::domain::clock::Clock) -> Self {
+    pub fn new(dir: PathBuf, key: Vec<u8>, clock: crate::domain::kernel::clock::Clock) -> Self {
         Checkpoints {
             dir,
             key,

@@ -1,12 +1,12 @@
 //! Reading the audit log (admins and auditors) and verifying it (admins).
 
 use entity::audit_log;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::verify::{Verification, verify};
 use crate::domain::Services;
-use crate::domain::access::Permission;
-use crate::domain::viewer::Viewer;
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::viewer::Viewer;
 use crate::error::{AppError, AppResult};
 
 /// One audit entry as the API shows it.
@@ -54,20 +54,33 @@ pub struct AuditFilter {
     pub limit: u64,
 }
 
-/// Entries of the viewer's organization, oldest first.
+/// One page of entries, with the size of the whole filtered log.
+#[derive(Debug, Clone)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Entries matching the filter, on every page.
+    pub total: u64,
+    /// Whether entries follow this page.
+    pub has_more: bool,
+}
+
+/// Entries of the viewer's organization, oldest first, `limit` after `after_seq`.
 pub async fn entries(
     services: &Services,
     viewer: &Viewer,
     filter: &AuditFilter,
-) -> AppResult<Vec<AuditEntry>> {
+) -> AppResult<AuditPage> {
     viewer.require(Permission::ReadAuditLog)?;
     if filter.limit == 0 || filter.limit > 1000 {
-        return Err(AppError::validation("first must be between 1 and 1000"));
+        return Err(AppError::rule(
+            "first",
+            "page_size_range",
+            "first must be between 1 and 1000",
+        ));
     }
     let mut query = audit_log::Entity::find()
         .filter(audit_log::Column::OrganizationId.eq(viewer.organization_id()?))
-        .order_by_asc(audit_log::Column::Seq)
-        .limit(filter.limit);
+        .order_by_asc(audit_log::Column::Seq);
     if let Some(entity) = &filter.entity {
         query = query.filter(audit_log::Column::Entity.eq(entity.as_str()));
     }
@@ -82,15 +95,19 @@ pub async fn entries(
         let bound = since.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         query = query.filter(audit_log::Column::At.gte(bound));
     }
+    let total = query.clone().count(&services.db).await?;
     if let Some(after) = filter.after_seq {
         query = query.filter(audit_log::Column::Seq.gt(after));
     }
-    Ok(query
-        .all(&services.db)
-        .await?
-        .into_iter()
-        .map(AuditEntry::from)
-        .collect())
+    // One row beyond the page says whether another page follows.
+    let mut rows = query.limit(filter.limit + 1).all(&services.db).await?;
+    let has_more = rows.len() as u64 > filter.limit;
+    rows.truncate(filter.limit as usize);
+    Ok(AuditPage {
+        entries: rows.into_iter().map(AuditEntry::from).collect(),
+        total,
+        has_more,
+    })
 }
 
 /// Verifies the viewer's organization's chain (admins).

@@ -104,7 +104,7 @@ async fn load_one(
         source: Set(file.source.clone()),
         checksum: Set(checksum.to_string()),
         // When this server loaded the catalog: infrastructure metadata, not domain time.
-        loaded_at: Set(crate::domain::clock::Clock::system().now()),
+        loaded_at: Set(crate::domain::kernel::clock::Clock::system().now()),
         ..Default::default()
     };
     let outcome = if existing.is_some() {

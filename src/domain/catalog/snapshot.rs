@@ -233,9 +233,11 @@ impl CatalogSnapshot {
     ) -> AppResult<RequirementPage<'_>> {
         let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
         if first == 0 || first > MAX_PAGE_SIZE {
-            return Err(AppError::validation(format!(
-                "first must be between 1 and {MAX_PAGE_SIZE}"
-            )));
+            return Err(AppError::rule(
+                "first",
+                "page_size_range",
+                format!("first must be between 1 and {MAX_PAGE_SIZE}"),
+            ));
         }
         let needle = filter.search.as_ref().map(|s| s.to_lowercase());
         let matching: Vec<&Requirement> = self
@@ -259,7 +261,11 @@ impl CatalogSnapshot {
                     .iter()
                     .position(|r| r.id == cursor)
                     .ok_or_else(|| {
-                        AppError::validation("the `after` cursor is not in this listing")
+                        AppError::rule(
+                            "after",
+                            "cursor_not_in_listing",
+                            "the `after` cursor is not in this listing",
+                        )
                     })?
                     + 1
             }

@@ -8,9 +8,9 @@ use sea_orm::{
 use super::find_model;
 use super::types::{ControlMapping, MappingInput, validate_mapping};
 use crate::domain::Services;
-use crate::domain::access::Permission;
-use crate::domain::viewer::Viewer;
-use crate::domain::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// Mappings of one control, in catalog order.

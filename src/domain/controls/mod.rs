@@ -2,6 +2,7 @@
 //! Every read and write is scoped to the viewer's organization; another organization's id is
 //! `NOT_FOUND`. Catalog requirements stay global and read-only.
 
+pub mod evidence;
 mod mappings;
 mod types;
 
@@ -20,10 +21,10 @@ use sea_orm::{
 };
 
 use super::Services;
-use super::validate;
-use super::viewer::Viewer;
-use crate::domain::access::Permission;
-use crate::domain::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::validate;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// Loads a control of the viewer's organization.
@@ -90,12 +91,16 @@ pub async fn create(services: &Services, viewer: &Viewer, input: NewControl) -> 
     validate::line("title", &input.title, 200)?;
     validate::line("domain", &input.domain, 64)?;
     if !(1..=3650).contains(&input.review_frequency_days) {
-        return Err(AppError::validation(
+        return Err(AppError::rule(
+            "reviewFrequencyDays",
+            "review_frequency_range",
             "reviewFrequencyDays must be between 1 and 3650",
         ));
     }
     if input.status == ControlStatus::NotApplicable {
-        return Err(AppError::validation(
+        return Err(AppError::rule(
+            "status",
+            "not_applicable_on_create",
             "create the control first, then mark it not_applicable with a reason",
         ));
     }
@@ -165,7 +170,9 @@ pub async fn update(
         .or_else(|| current.not_applicable_reason.clone())
         .filter(|r| !r.trim().is_empty());
     if status == ControlStatus::NotApplicable && reason.is_none() {
-        return Err(AppError::validation(
+        return Err(AppError::rule(
+            "notApplicableReason",
+            "not_applicable_needs_reason",
             "a not_applicable control needs notApplicableReason",
         ));
     }
@@ -175,7 +182,9 @@ pub async fn update(
     if let Some(days) = patch.review_frequency_days
         && !(1..=3650).contains(&days)
     {
-        return Err(AppError::validation(
+        return Err(AppError::rule(
+            "reviewFrequencyDays",
+            "review_frequency_range",
             "reviewFrequencyDays must be between 1 and 3650",
         ));
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use entity::{control, control_mapping};
 use serde::Serialize;
 
-use crate::domain::relationship::{Rationale, Relationship};
+use crate::domain::crosswalk::relationship::{Rationale, Relationship};
 use crate::error::{AppError, AppResult};
 
 /// Implementation status of a control.
@@ -31,7 +31,7 @@ pub enum Effectiveness {
 }
 
 macro_rules! string_enum {
-    ($ty:ident { $($variant:ident => $text:literal),* $(,)? }) => {
+    ($ty:ident, $field:literal { $($variant:ident => $text:literal),* $(,)? }) => {
         impl $ty {
             pub fn as_str(self) -> &'static str {
                 match self { $($ty::$variant => $text),* }
@@ -47,23 +47,25 @@ macro_rules! string_enum {
             fn from_str(s: &str) -> AppResult<$ty> {
                 match s {
                     $($text => Ok($ty::$variant),)*
-                    other => Err(AppError::validation(format!(
-                        concat!("unknown ", stringify!($ty), " '{}'"), other
-                    ))),
+                    other => Err(AppError::rule(
+                        $field,
+                        "one_of",
+                        format!(concat!("unknown ", stringify!($ty), " '{}'"), other),
+                    )),
                 }
             }
         }
     };
 }
 
-string_enum!(ControlStatus {
+string_enum!(ControlStatus, "status" {
     Planned => "planned",
     InProgress => "in_progress",
     Implemented => "implemented",
     NotApplicable => "not_applicable",
 });
 
-string_enum!(Effectiveness {
+string_enum!(Effectiveness, "effectiveness" {
     NotAssessed => "not_assessed",
     Effective => "effective",
     PartiallyEffective => "partially_effective",
@@ -192,14 +194,20 @@ pub struct MappingInput {
 
 pub(super) fn validate_mapping(input: &MappingInput) -> AppResult<()> {
     if input.relationship == Relationship::NotRelated {
-        return Err(AppError::validation(
+        return Err(AppError::rule(
+            "relationship",
+            "mapping_not_related",
             "a control mapping needs a relationship other than not_related; remove the mapping instead",
         ));
     }
     if let Some(strength) = input.strength
         && !(0..=10).contains(&strength)
     {
-        return Err(AppError::validation("strength must be between 0 and 10"));
+        return Err(AppError::rule(
+            "strength",
+            "strength_range",
+            "strength must be between 0 and 10",
+        ));
     }
-    crate::domain::validate::text("justification", &input.justification, 2000).map(drop)
+    crate::domain::kernel::validate::text("justification", &input.justification, 2000).map(drop)
 }

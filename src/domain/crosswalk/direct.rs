@@ -8,8 +8,8 @@ use sea_orm::{
 };
 
 use super::engine::{DirectMapping, Edge};
-use crate::domain::relationship::{Rationale, Relationship};
-use crate::domain::write::{Action, Entity, Write};
+use crate::domain::crosswalk::relationship::{Rationale, Relationship};
+use crate::domain::kernel::write::{Action, Entity, Write};
 use crate::error::{AppError, AppResult};
 
 /// A validated mapping ready to store.

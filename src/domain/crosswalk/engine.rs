@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::catalog::CatalogSnapshot;
-use crate::domain::relationship::{Composed, Rationale, Relationship, compose};
+use crate::domain::crosswalk::relationship::{Composed, Rationale, Relationship, compose};
 
 /// Which kinds of answer to include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

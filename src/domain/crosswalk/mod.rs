@@ -1,8 +1,12 @@
 //! The crosswalk use case: "what in framework B corresponds to requirement X of framework A?",
 //! answered from the organization's direct mappings and its common controls, live.
 
+pub mod applicability;
+pub mod coverage;
 pub mod direct;
 pub mod engine;
+pub mod read_model;
+pub mod relationship;
 
 use std::collections::HashSet;
 
@@ -11,8 +15,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::Services;
 use super::controls::all_mappings;
-use super::viewer::Viewer;
-use crate::domain::access::Permission;
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::viewer::Viewer;
 use crate::error::AppResult;
 pub use engine::{
     Answer, AnswerRelationship, ControlEdge, CrosswalkRequest, DirectMapping, Edge, PathStep, Via,
@@ -79,7 +83,7 @@ pub async fn control_edges(
 }
 
 /// Every answer for the request, from the organization's read model (current as of the latest
-/// write on any instance; see [`crate::domain::read_model`]).
+/// write on any instance; see [`crate::domain::crosswalk::read_model`]).
 pub async fn crosswalk(
     services: &Services,
     viewer: &Viewer,

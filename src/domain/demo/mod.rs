@@ -7,10 +7,13 @@ use chrono::Duration;
 use serde_json::json;
 
 use super::Services;
+use super::account::organizations;
 use super::controls::{self, ControlFilter, ControlPatch, ControlStatus, Effectiveness};
-use super::evidence::{self, NewEvidence};
-use super::viewer::{Credential, Principal, Role, Viewer};
-use super::{approvals, artifacts, governance, inventory, organizations, policies, raci};
+use super::inventory::{RiskTier, Stage};
+use super::kernel::vocabulary::Vocabulary;
+use super::{approvals, artifacts, governance, inventory, policies, raci};
+use crate::domain::controls::evidence::{self, NewEvidence};
+use crate::domain::kernel::viewer::{Credential, Principal, Role, Viewer};
 use crate::error::{AppError, AppResult};
 
 /// How much to create.
@@ -31,46 +34,46 @@ pub struct Seeded {
     pub risks: usize,
 }
 
-const PURPOSES: &[(&str, &str, &str)] = &[
+const PURPOSES: &[(&str, &str, RiskTier)] = &[
     (
         "Credit scorer",
         "Scores consumer credit applications",
-        "high",
+        RiskTier::High,
     ),
     (
         "Support assistant",
         "Answers customer questions with a language model",
-        "limited",
+        RiskTier::Limited,
     ),
     (
         "Fraud detector",
         "Flags suspicious card transactions",
-        "high",
+        RiskTier::High,
     ),
     (
         "Document classifier",
         "Routes incoming documents to teams",
-        "minimal",
+        RiskTier::Minimal,
     ),
     (
         "Churn predictor",
         "Predicts customers likely to leave",
-        "limited",
+        RiskTier::Limited,
     ),
     (
         "Resume screener",
         "Ranks job applications for recruiters",
-        "high",
+        RiskTier::High,
     ),
     (
         "Demand forecaster",
         "Forecasts weekly product demand",
-        "minimal",
+        RiskTier::Minimal,
     ),
     (
         "Code assistant",
         "Suggests code to internal developers",
-        "limited",
+        RiskTier::Limited,
     ),
 ];
 const UNITS: &[&str] = &[
@@ -80,8 +83,13 @@ const UNITS: &[&str] = &[
     "Operations",
     "People",
 ];
-const STAGES: &[&str] = &[
-    "operate", "operate", "deploy", "validate", "develop", "design",
+const STAGES: &[Stage] = &[
+    Stage::Operate,
+    Stage::Operate,
+    Stage::Deploy,
+    Stage::Validate,
+    Stage::Develop,
+    Stage::Design,
 ];
 
 fn person(subject: &str, organization: &organizations::Organization) -> Viewer {
@@ -120,23 +128,39 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
         services,
         &system,
         "AI Governance Board",
-        "board",
+        governance::BodyKind::Board,
         "Approves AI policies and high-risk deployments",
     )
     .await?;
     for (who, role) in [("ceo", "chair"), ("cro", "member"), ("cto", "member")] {
-        governance::set_member(services, &system, board.id, who, role, true).await?;
+        governance::set_member(
+            services,
+            &system,
+            board.id,
+            who,
+            governance::MemberRole::parse("role", role)?,
+            true,
+        )
+        .await?;
     }
     let committee = governance::create_body(
         services,
         &system,
         "AI Risk Review Committee",
-        "risk_committee",
+        governance::BodyKind::RiskCommittee,
         "Reviews AI risks and incidents",
     )
     .await?;
     for (who, role) in [("cro", "chair"), ("dpo", "member")] {
-        governance::set_member(services, &system, committee.id, who, role, true).await?;
+        governance::set_member(
+            services,
+            &system,
+            committee.id,
+            who,
+            governance::MemberRole::parse("role", role)?,
+            true,
+        )
+        .await?;
     }
     for (severity, body, recipients) in [
         ("low", committee.id, vec!["ai-ops@example.com"]),
@@ -159,7 +183,7 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
         governance::set_route(
             services,
             &system,
-            severity,
+            governance::Severity::parse("severity", severity)?,
             body,
             recipients.into_iter().map(String::from).collect(),
         )
@@ -186,8 +210,8 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
                 purpose: purpose.to_string(),
                 owner: format!("owner{}@example.com", i % 4 + 1),
                 business_unit: UNITS[i % UNITS.len()].to_string(),
-                lifecycle_stage: STAGES[i % STAGES.len()].to_string(),
-                risk_tier: tier.to_string(),
+                lifecycle_stage: STAGES[i % STAGES.len()],
+                risk_tier: tier,
                 in_scope,
                 exclusion_justification: (!in_scope)
                     .then(|| "Internal experiment without production data or users".to_string()),
@@ -198,21 +222,21 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
         raci::assign(
             services,
             &system,
-            "ai_system",
+            raci::RaciSubject::AiSystem,
             created.id,
             &format!("owner{}@example.com", i % 4 + 1),
-            "person",
-            "accountable",
+            raci::PartyKind::Person,
+            raci::RaciRole::Accountable,
         )
         .await?;
         raci::assign(
             services,
             &system,
-            "ai_system",
+            raci::RaciSubject::AiSystem,
             created.id,
             "ml-platform",
-            "team",
-            "responsible",
+            raci::PartyKind::Team,
+            raci::RaciRole::Responsible,
         )
         .await?;
         for v in 1..=(i % 3 + 1) {
@@ -234,15 +258,18 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
                 services,
                 &system,
                 artifacts::NewArtifact {
-                    kind: "model_card".into(),
+                    kind: artifacts::ArtifactKind::ModelCard,
                     title: format!("{name} model card"),
                     ai_system_id: Some(created.id),
                     model_version_id: Some(version.id),
+                    control_id: None,
                     media_type: Some("text/markdown".into()),
+                    uri: None,
+                    sha256: None,
+                    size: None,
                     content: Some(
                         format!("# {name} {v}.0.0\n\nIntended use: {purpose}.\n").into_bytes(),
                     ),
-                    ..Default::default()
                 },
             )
             .await?;
@@ -261,7 +288,7 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
             services,
             &system,
             policies::NewPolicy {
-                kind: kind.into(),
+                kind: policies::PolicyKind::parse("kind", kind)?,
                 title: title.into(),
                 content: format!("{title}: commitments, roles and review cycle."),
                 body_id: board.id,
@@ -273,8 +300,22 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
         )
         .await?;
         let request = policies::submit(services, &system, policy.id).await?;
-        approvals::decide(services, &ceo, request.id, "approve", "Agreed").await?;
-        approvals::decide(services, &cro, request.id, "approve", "Agreed").await?;
+        approvals::decide(
+            services,
+            &ceo,
+            request.id,
+            approvals::Verdict::Approve,
+            "Agreed",
+        )
+        .await?;
+        approvals::decide(
+            services,
+            &cro,
+            request.id,
+            approvals::Verdict::Approve,
+            "Agreed",
+        )
+        .await?;
         seeded.policies += 1;
     }
 
@@ -299,7 +340,7 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
             control.id,
             NewEvidence {
                 title: format!("{} operating evidence", control.code),
-                kind: "test_result".into(),
+                kind: evidence::EvidenceKind::TestResult,
                 collected_at: services.clock.now() - Duration::days(10),
                 valid_until: Some(
                     services.clock.now() + Duration::days(i64::from(control.review_frequency_days)),

@@ -5,8 +5,10 @@
 use chrono::Duration;
 
 use crate::domain::inventory::AiSystem;
+use crate::domain::inventory::RiskTier;
+use crate::domain::kernel::viewer::Viewer;
 use crate::domain::risks::{self, RiskInput};
-use crate::domain::viewer::Viewer;
+use crate::domain::risks::{RiskStatus, Treatment};
 use crate::domain::{Services, raci};
 use crate::error::AppResult;
 
@@ -30,7 +32,7 @@ pub async fn seed(services: &Services, system: &Viewer, systems: &[AiSystem]) ->
             let threat = risks::threats::find(threat_key)?;
             let n = i + j;
             let likelihood = (n % 4 + 2) as i64;
-            let impact = if ai_system.risk_tier == "high" {
+            let impact = if ai_system.risk_tier == RiskTier::High {
                 5
             } else {
                 (n % 3 + 2) as i64
@@ -56,16 +58,19 @@ pub async fn seed(services: &Services, system: &Viewer, systems: &[AiSystem]) ->
                     inherent_impact: impact,
                     residual_likelihood: assessed.then_some((likelihood - 1).max(1)),
                     residual_impact: assessed.then_some(impact),
-                    treatment: if accepted { "accept" } else { "mitigate" }.into(),
+                    treatment: if accepted {
+                        Treatment::Accept
+                    } else {
+                        Treatment::Mitigate
+                    },
                     owner: owner.clone(),
                     status: if accepted {
-                        "accepted"
+                        RiskStatus::Accepted
                     } else if assessed {
-                        "treating"
+                        RiskStatus::Treating
                     } else {
-                        "identified"
-                    }
-                    .into(),
+                        RiskStatus::Identified
+                    },
                     decision: accepted.then(|| {
                         "Accepted by the AI Risk Review Committee: residual risk within appetite; revisit at next review".to_string()
                     }),
@@ -78,11 +83,11 @@ pub async fn seed(services: &Services, system: &Viewer, systems: &[AiSystem]) ->
             raci::assign(
                 services,
                 system,
-                "risk",
+                raci::RaciSubject::Risk,
                 risk.id,
                 &owner,
-                "person",
-                "accountable",
+                raci::PartyKind::Person,
+                raci::RaciRole::Accountable,
             )
             .await?;
             created += 1;

@@ -6,7 +6,7 @@ use super::{Parsed, RowError, framework_label, path_text, resolve_framework, res
 use crate::domain::catalog::CatalogSnapshot;
 use crate::domain::crosswalk::Answer;
 use crate::domain::crosswalk::direct::NewDirectMapping;
-use crate::domain::relationship::{Rationale, Relationship};
+use crate::domain::crosswalk::relationship::{Rationale, Relationship};
 use crate::error::{AppError, AppResult};
 
 /// Column order of exports (imports accept any order, extra columns ignored).

@@ -2,10 +2,10 @@
 
 use super::{csv_format, oscal};
 use crate::domain::Services;
+use crate::domain::account::organizations;
 use crate::domain::catalog::Framework;
 use crate::domain::crosswalk::{self, CrosswalkRequest, Via};
-use crate::domain::organizations;
-use crate::domain::viewer::Viewer;
+use crate::domain::kernel::viewer::Viewer;
 use crate::error::{AppError, AppResult};
 
 /// Export formats.
@@ -21,9 +21,11 @@ impl std::str::FromStr for ExportFormat {
         match s.trim().to_ascii_lowercase().as_str() {
             "csv" => Ok(ExportFormat::Csv),
             "oscal" | "json" => Ok(ExportFormat::Oscal),
-            other => Err(AppError::validation(format!(
-                "unknown format '{other}': use csv or oscal"
-            ))),
+            other => Err(AppError::rule(
+                "format",
+                "one_of",
+                format!("unknown format '{other}': use csv or oscal"),
+            )),
         }
     }
 }
@@ -37,9 +39,11 @@ pub fn parse_via(text: Option<&str>) -> AppResult<Vec<Via>> {
         .map(|part| match part.trim().to_ascii_lowercase().as_str() {
             "direct" => Ok(Via::Direct),
             "controls" => Ok(Via::Controls),
-            other => Err(AppError::validation(format!(
-                "unknown via '{other}': use direct or controls"
-            ))),
+            other => Err(AppError::rule(
+                "via",
+                "one_of",
+                format!("unknown via '{other}': use direct or controls"),
+            )),
         })
         .collect()
 }

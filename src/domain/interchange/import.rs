@@ -3,11 +3,11 @@
 
 use super::{RowError, csv_format, oscal};
 use crate::domain::Services;
-use crate::domain::access::Permission;
 use crate::domain::catalog::Framework;
 use crate::domain::crosswalk::direct;
-use crate::domain::viewer::Viewer;
-use crate::domain::write::Write;
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::kernel::write::Write;
 use crate::error::{AppError, AppResult};
 
 /// Input formats.

@@ -13,8 +13,8 @@ use super::{
 };
 use crate::domain::catalog::{CatalogSnapshot, Framework, Requirement};
 use crate::domain::crosswalk::direct::NewDirectMapping;
+use crate::domain::crosswalk::relationship::{Rationale, Relationship};
 use crate::domain::crosswalk::{Answer, AnswerRelationship};
-use crate::domain::relationship::{Rationale, Relationship};
 
 /// The OSCAL version the documents declare (validated against NIST's 1.2.3 schema in tests).
 pub const OSCAL_VERSION: &str = "1.2.3";

@@ -3,16 +3,16 @@
 //! becomes `deployed` only with an approved deployment approval; an AI system in the `operate`
 //! stage changes only with an approved system-change approval.
 
-mod models;
+mod model_versions;
 mod scope;
 
-pub use models::{
+pub use model_versions::{
     ModelVersion, ModelVersionInput, add_model_version, model_versions, set_model_status,
 };
 pub use scope::{Scope, ScopeExclusion, scope, set_scope};
 
 use crate::domain::approvals;
-use crate::domain::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
 use chrono::{DateTime, Utc};
 use entity::ai_system;
 use sea_orm::{
@@ -22,16 +22,43 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::domain::Services;
-use crate::domain::access::Permission;
-use crate::domain::validate;
-use crate::domain::viewer::Viewer;
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::validate;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::kernel::vocabulary::{Vocabulary, vocabulary};
 use crate::error::{AppError, AppResult};
 
-pub const STAGES: &[&str] = &[
-    "design", "develop", "validate", "deploy", "operate", "retire",
-];
-pub const RISK_TIERS: &[&str] = &["minimal", "limited", "high", "prohibited"];
-pub const MODEL_STATUSES: &[&str] = &["development", "validated", "deployed", "retired"];
+vocabulary! {
+    /// Where an AI system is in its life cycle (ISO/IEC 22989 stages, in order).
+    pub enum Stage {
+        Design => "design",
+        Develop => "develop",
+        Validate => "validate",
+        Deploy => "deploy",
+        Operate => "operate",
+        Retire => "retire",
+    }
+}
+
+vocabulary! {
+    /// An AI system's risk tier (EU AI Act style), least to most severe.
+    pub enum RiskTier {
+        Minimal => "minimal",
+        Limited => "limited",
+        High => "high",
+        Prohibited => "prohibited",
+    }
+}
+
+vocabulary! {
+    /// A model version's status; `deployed` needs an approved deployment approval.
+    pub enum ModelStatus {
+        Development => "development",
+        Validated => "validated",
+        Deployed => "deployed",
+        Retired => "retired",
+    }
+}
 
 /// An AI system of the inventory.
 #[derive(Debug, Clone, Serialize)]
@@ -41,29 +68,30 @@ pub struct AiSystem {
     pub purpose: String,
     pub owner: String,
     pub business_unit: String,
-    pub lifecycle_stage: String,
-    pub risk_tier: String,
+    pub lifecycle_stage: Stage,
+    pub risk_tier: RiskTier,
     pub in_scope: bool,
     pub exclusion_justification: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<ai_system::Model> for AiSystem {
-    fn from(m: ai_system::Model) -> Self {
-        AiSystem {
+impl TryFrom<ai_system::Model> for AiSystem {
+    type Error = AppError;
+    fn try_from(m: ai_system::Model) -> AppResult<Self> {
+        Ok(AiSystem {
             id: m.id,
             name: m.name,
             purpose: m.purpose,
             owner: m.owner,
             business_unit: m.business_unit,
-            lifecycle_stage: m.lifecycle_stage,
-            risk_tier: m.risk_tier,
+            lifecycle_stage: Stage::stored(&m.lifecycle_stage)?,
+            risk_tier: RiskTier::stored(&m.risk_tier)?,
             in_scope: m.in_scope,
             exclusion_justification: m.exclusion_justification,
             created_at: m.created_at,
             updated_at: m.updated_at,
-        }
+        })
     }
 }
 
@@ -74,8 +102,8 @@ pub struct AiSystemInput {
     pub purpose: String,
     pub owner: String,
     pub business_unit: String,
-    pub lifecycle_stage: String,
-    pub risk_tier: String,
+    pub lifecycle_stage: Stage,
+    pub risk_tier: RiskTier,
     pub in_scope: bool,
     pub exclusion_justification: Option<String>,
 }
@@ -85,8 +113,8 @@ struct Checked {
     purpose: String,
     owner: String,
     business_unit: String,
-    stage: &'static str,
-    tier: &'static str,
+    stage: Stage,
+    tier: RiskTier,
     in_scope: bool,
     justification: Option<String>,
 }
@@ -97,8 +125,8 @@ fn check(input: &AiSystemInput) -> AppResult<Checked> {
         purpose: validate::text("purpose", &input.purpose, 4000)?,
         owner: validate::line("owner", &input.owner, 200)?,
         business_unit: validate::line("businessUnit", &input.business_unit, 200)?,
-        stage: validate::one_of("lifecycleStage", &input.lifecycle_stage, STAGES)?,
-        tier: validate::one_of("riskTier", &input.risk_tier, RISK_TIERS)?,
+        stage: input.lifecycle_stage,
+        tier: input.risk_tier,
         in_scope: input.in_scope,
         // An exclusion from the management system's scope must say why (ISO/IEC 42001 4.3).
         justification: if input.in_scope {
@@ -115,8 +143,8 @@ fn check(input: &AiSystemInput) -> AppResult<Checked> {
 /// Filters and order of the inventory listing.
 #[derive(Debug, Clone, Default)]
 pub struct InventoryQuery {
-    pub stage: Option<String>,
-    pub risk_tier: Option<String>,
+    pub stage: Option<Stage>,
+    pub risk_tier: Option<RiskTier>,
     pub in_scope: Option<bool>,
     pub search: Option<String>,
     /// name | risk_tier | lifecycle_stage | updated_at
@@ -164,8 +192,8 @@ pub async fn create(
         purpose: Set(c.purpose),
         owner: Set(c.owner),
         business_unit: Set(c.business_unit),
-        lifecycle_stage: Set(c.stage.to_string()),
-        risk_tier: Set(c.tier.to_string()),
+        lifecycle_stage: Set(c.stage.as_str().into()),
+        risk_tier: Set(c.tier.as_str().into()),
         in_scope: Set(c.in_scope),
         exclusion_justification: Set(c.justification),
         created_at: Set(now),
@@ -174,7 +202,7 @@ pub async fn create(
     }
     .insert(&*txn)
     .await?
-    .into();
+    .try_into()?;
     txn.created(Entity::AiSystem, created.id, &created).await?;
     txn.commit().await?;
     Ok(created)
@@ -194,7 +222,7 @@ pub async fn update(
     let c = check(&input)?;
     let txn = Write::begin(services, viewer).await?;
     let current = find(&*txn, organization_id, id).await?;
-    if current.lifecycle_stage == "operate" {
+    if Stage::stored(&current.lifecycle_stage)? == Stage::Operate {
         let request = approval_request_id.ok_or_else(|| {
             AppError::Conflict("this AI system is in operation: changes need an approved system_change approval (approvalRequestId)".into())
         })?;
@@ -202,24 +230,24 @@ pub async fn update(
             &*txn,
             organization_id,
             request,
-            "system_change",
+            approvals::ApprovalSubject::SystemChange,
             id,
             txn.now(),
         )
         .await?;
     }
-    let before: AiSystem = current.clone().into();
+    let before: AiSystem = current.clone().try_into()?;
     let mut active: ai_system::ActiveModel = current.into();
     active.name = Set(c.name);
     active.purpose = Set(c.purpose);
     active.owner = Set(c.owner);
     active.business_unit = Set(c.business_unit);
-    active.lifecycle_stage = Set(c.stage.to_string());
-    active.risk_tier = Set(c.tier.to_string());
+    active.lifecycle_stage = Set(c.stage.as_str().into());
+    active.risk_tier = Set(c.tier.as_str().into());
     active.in_scope = Set(c.in_scope);
     active.exclusion_justification = Set(c.justification);
     active.updated_at = Set(txn.now());
-    let updated: AiSystem = active.update(&*txn).await?.into();
+    let updated: AiSystem = active.update(&*txn).await?.try_into()?;
     txn.record(
         Action::Update,
         Entity::AiSystem,
@@ -235,9 +263,9 @@ pub async fn update(
 /// One AI system of the organization.
 pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<AiSystem> {
     viewer.require(Permission::ReadRecords)?;
-    Ok(find(&services.db, viewer.organization_id()?, id)
+    find(&services.db, viewer.organization_id()?, id)
         .await?
-        .into())
+        .try_into()
 }
 
 /// The inventory, filtered and sorted.
@@ -249,15 +277,11 @@ pub async fn list(
     viewer.require(Permission::ReadRecords)?;
     let mut select = ai_system::Entity::find()
         .filter(ai_system::Column::OrganizationId.eq(viewer.organization_id()?));
-    if let Some(stage) = &query.stage {
-        select = select.filter(
-            ai_system::Column::LifecycleStage.eq(validate::one_of("stage", stage, STAGES)?),
-        );
+    if let Some(stage) = query.stage {
+        select = select.filter(ai_system::Column::LifecycleStage.eq(stage.as_str()));
     }
-    if let Some(tier) = &query.risk_tier {
-        select = select.filter(
-            ai_system::Column::RiskTier.eq(validate::one_of("riskTier", tier, RISK_TIERS)?),
-        );
+    if let Some(tier) = query.risk_tier {
+        select = select.filter(ai_system::Column::RiskTier.eq(tier.as_str()));
     }
     if let Some(in_scope) = query.in_scope {
         select = select.filter(ai_system::Column::InScope.eq(in_scope));
@@ -268,7 +292,9 @@ pub async fn list(
         .all(&services.db)
         .await?
         .into_iter()
-        .map(AiSystem::from)
+        .map(AiSystem::try_from)
+        .collect::<AppResult<Vec<_>>>()?
+        .into_iter()
         .filter(|s| {
             needle.as_ref().is_none_or(|n| {
                 s.name.to_lowercase().contains(n)
@@ -277,15 +303,19 @@ pub async fn list(
             })
         })
         .collect();
-    let rank =
-        |list: &[&str], value: &str| list.iter().position(|v| *v == value).unwrap_or(usize::MAX);
     match query.sort.as_deref().unwrap_or("name") {
         "name" => {}
         // Tiers and stages sort in their natural order, not alphabetically.
-        "risk_tier" => systems.sort_by_key(|s| rank(RISK_TIERS, &s.risk_tier)),
-        "lifecycle_stage" => systems.sort_by_key(|s| rank(STAGES, &s.lifecycle_stage)),
+        "risk_tier" => systems.sort_by_key(|s| s.risk_tier),
+        "lifecycle_stage" => systems.sort_by_key(|s| s.lifecycle_stage),
         "updated_at" => systems.sort_by_key(|s| s.updated_at),
-        other => return Err(AppError::validation(format!("cannot sort by '{other}'"))),
+        other => {
+            return Err(AppError::rule(
+                "sort",
+                "one_of",
+                format!("cannot sort by '{other}': name, risk_tier, lifecycle_stage or updated_at"),
+            ));
+        }
     }
     if query.descending {
         systems.reverse();

@@ -6,10 +6,10 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde::Serialize;
 
 use crate::domain::Services;
-use crate::domain::access::Permission;
-use crate::domain::validate;
-use crate::domain::viewer::Viewer;
-use crate::domain::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::validate;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// An exclusion from scope with its reason.

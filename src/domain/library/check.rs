@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Library, LibraryMapping};
 use crate::domain::catalog::embedded::{CatalogFile, EMBEDDED_CATALOGS};
-use crate::domain::relationship::Relationship;
+use crate::domain::crosswalk::relationship::Relationship;
 use crate::domain::risks::threats;
 use crate::error::{AppError, AppResult};
 

@@ -10,7 +10,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde::Deserialize;
 
 use crate::domain::catalog::CatalogSnapshot;
-use crate::domain::relationship::{Rationale, Relationship};
+use crate::domain::crosswalk::relationship::{Rationale, Relationship};
 use crate::error::{AppError, AppResult};
 
 const FILES: &[(&str, &str)] = &[

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::catalog::CatalogSnapshot;
 use super::controls::{ControlStatus, Effectiveness};
-use super::relationship::{Rationale, Relationship};
+use crate::domain::crosswalk::relationship::{Rationale, Relationship};
 use crate::error::{AppError, AppResult};
 
 const CONTROLS: &str = include_str!("../../../catalogs/library/controls.json");

@@ -7,21 +7,24 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::analytics::compute;
 use crate::analytics::counts::{Count, count_by};
-use crate::domain::access::Permission;
-use crate::domain::analysis::compute;
+use crate::domain::account::organizations;
+use crate::domain::approvals::{ApprovalStatus, ApprovalSubject, Verdict};
 use crate::domain::audit::checkpoint::Checkpoint;
 use crate::domain::audit::verify::verify;
-use crate::domain::coverage::{self, GroupBy};
-use crate::domain::evidence::controls_without_current_evidence;
-use crate::domain::inventory::{self, InventoryQuery, RISK_TIERS, STAGES};
-use crate::domain::risks::{self, LEVELS, level_of};
-use crate::domain::viewer::Viewer;
-use crate::domain::{Services, approvals, organizations, policies};
+use crate::domain::controls::evidence::controls_without_current_evidence;
+use crate::domain::controls::{ControlStatus, Effectiveness};
+use crate::domain::crosswalk::coverage::{self, GroupBy};
+use crate::domain::inventory::{self, InventoryQuery};
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::kernel::vocabulary::Vocabulary;
+use crate::domain::risks::{self, Basis, Category, Level, RiskStatus, Treatment, level_of};
+use crate::domain::{Services, approvals, policies};
 use crate::error::{AppError, AppResult};
 
 const TOP_RISKS: usize = 10;
-const POLICY_STATUSES: &[&str] = &["draft", "in_review", "approved", "retired"];
 
 /// The report's data, as templates and GraphQL see it.
 #[derive(Debug, Clone, Serialize)]
@@ -76,7 +79,7 @@ pub struct HeatRow {
 pub struct HeatCell {
     pub impact: u8,
     pub count: u32,
-    pub level: &'static str,
+    pub level: Level,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,12 +87,12 @@ pub struct TopRisk {
     pub id: i32,
     pub title: String,
     pub ai_system: Option<String>,
-    pub category: String,
+    pub category: Category,
     pub score: u8,
-    pub level: &'static str,
+    pub level: Level,
     pub inherent_score: u8,
-    pub treatment: String,
-    pub status: String,
+    pub treatment: Treatment,
+    pub status: RiskStatus,
     pub owner: String,
     /// Treating controls implemented and effective, of those linked.
     pub controls_effective: u32,
@@ -131,7 +134,7 @@ pub struct PolicyDue {
 #[derive(Debug, Clone, Serialize)]
 pub struct PendingApproval {
     pub id: i32,
-    pub subject_type: String,
+    pub subject_type: ApprovalSubject,
     pub subject_id: i32,
     pub summary: String,
     pub requested_by: String,
@@ -156,25 +159,22 @@ fn count(n: usize) -> u32 {
 }
 
 /// Counts values per vocabulary entry off the async workers.
-async fn counted(
-    values: Vec<String>,
-    vocabulary: &'static [&'static str],
-) -> AppResult<Vec<Count>> {
-    compute(move || count_by(&values, vocabulary)).await
+/// Counts of each word of vocabulary `V`, in the vocabulary's order, zeros included.
+async fn counted<V: Vocabulary>(values: impl Iterator<Item = V>) -> AppResult<Vec<Count>> {
+    let values: Vec<String> = values.map(|v| v.as_str().to_string()).collect();
+    compute(move || count_by(&values, V::NAMES)).await
 }
 
 async fn posture(services: &Services, viewer: &Viewer) -> AppResult<(Posture, Vec<(i32, String)>)> {
     let systems = inventory::list(services, viewer, &InventoryQuery::default()).await?;
     let in_scope: Vec<_> = systems.iter().filter(|s| s.in_scope).collect();
-    let stages: Vec<String> = in_scope.iter().map(|s| s.lifecycle_stage.clone()).collect();
-    let tiers: Vec<String> = in_scope.iter().map(|s| s.risk_tier.clone()).collect();
     Ok((
         Posture {
             systems: count(systems.len()),
             in_scope: count(in_scope.len()),
             excluded: count(systems.len() - in_scope.len()),
-            by_stage: counted(stages, STAGES).await?,
-            by_tier: counted(tiers, RISK_TIERS).await?,
+            by_stage: counted(in_scope.iter().map(|s| s.lifecycle_stage)).await?,
+            by_tier: counted(in_scope.iter().map(|s| s.risk_tier)).await?,
         },
         systems.into_iter().map(|s| (s.id, s.name)).collect(),
     ))
@@ -194,11 +194,7 @@ async fn risk_summary(
         },
     )
     .await?;
-    let levels: Vec<String> = open
-        .iter()
-        .map(|r| r.current().level().to_string())
-        .collect();
-    let cells = risks::heatmap_of(&open, "current").await?;
+    let cells = risks::heatmap_of(&open, Basis::Current).await?;
     let heatmap = cells
         .chunks(5)
         .map(|row| HeatRow {
@@ -216,13 +212,13 @@ async fn risk_summary(
     let today = services.clock.now().date_naive();
     Ok(RiskSummary {
         open: count(open.len()),
-        by_level: counted(levels, LEVELS).await?,
+        by_level: counted(open.iter().map(|r| r.current().level())).await?,
         heatmap,
         overdue_reviews: count(open.iter().filter(|r| r.review_overdue(today)).count()),
         accepted_high: count(
             open.iter()
-                .filter(|r| r.status == "accepted")
-                .filter(|r| matches!(r.current().level(), "high" | "critical"))
+                .filter(|r| r.status == RiskStatus::Accepted)
+                .filter(|r| r.current().level() >= Level::High)
                 .count(),
         ),
         // `list` already orders by current score, highest first.
@@ -238,17 +234,20 @@ async fn risk_summary(
                         .find(|(s, _)| *s == id)
                         .map(|(_, n)| n.clone())
                 }),
-                category: r.category.clone(),
+                category: r.category,
                 score: r.current().score(),
                 level: r.current().level(),
                 inherent_score: r.inherent.score(),
-                treatment: r.treatment.clone(),
-                status: r.status.clone(),
+                treatment: r.treatment,
+                status: r.status,
                 owner: r.owner.clone(),
                 controls_effective: count(
                     r.controls
                         .iter()
-                        .filter(|c| c.status == "implemented" && c.effectiveness == "effective")
+                        .filter(|c| {
+                            c.status == ControlStatus::Implemented
+                                && c.effectiveness == Effectiveness::Effective
+                        })
                         .count(),
                 ),
                 controls_linked: count(r.controls.len()),
@@ -282,9 +281,8 @@ async fn coverage_by_framework(
 
 async fn policy_summary(services: &Services, viewer: &Viewer) -> AppResult<PolicySummary> {
     let all = policies::list(services, viewer, None, None).await?;
-    let statuses: Vec<String> = all.iter().map(|p| p.status.clone()).collect();
     Ok(PolicySummary {
-        by_status: counted(statuses, POLICY_STATUSES).await?,
+        by_status: counted(all.iter().map(|p| p.status)).await?,
         overdue: policies::overdue(services, viewer, services.clock.now().date_naive())
             .await?
             .into_iter()
@@ -331,14 +329,14 @@ pub async fn governance_board(services: &Services, viewer: &Viewer) -> AppResult
         })
         .collect();
     let policies = policy_summary(services, viewer).await?;
-    let pending_approvals = approvals::list(services, viewer, None, Some("pending"))
+    let pending_approvals = approvals::list(services, viewer, None, Some(ApprovalStatus::Pending))
         .await?
         .into_iter()
         .map(|r| PendingApproval {
             approvals: count(
                 r.decisions
                     .iter()
-                    .filter(|d| d.decision == "approve")
+                    .filter(|d| d.decision == Verdict::Approve)
                     .count(),
             ),
             id: r.id,

@@ -1,8 +1,9 @@
 //! Reports: each gathers its rows through the use cases, aggregates them with
-//! [`crate::analytics`] and returns plain data that [`crate::reports`] renders with a template and
+//! [`crate::analytics`] and returns plain data that [`render`] renders with a template and
 //! GraphQL serves as structured JSON.
 
 pub mod board;
+pub mod render;
 
 pub use board::{BoardReport, governance_board};
 
@@ -10,10 +11,10 @@ pub use board::{BoardReport, governance_board};
 pub const KINDS: &[&str] = &["governance-board"];
 
 use super::Services;
-use super::validate;
-use super::viewer::Viewer;
+use crate::domain::kernel::validate;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::reports::render::{Format, render};
 use crate::error::AppResult;
-use crate::reports::{Format, render};
 
 /// A built report, ready to download or send.
 #[derive(Debug, Clone)]

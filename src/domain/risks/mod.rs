@@ -18,26 +18,59 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::Serialize;
 
 use super::Services;
-use super::validate;
-use super::viewer::Viewer;
-use crate::domain::access::Permission;
+use crate::domain::controls::{ControlStatus, Effectiveness};
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::validate;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::kernel::vocabulary::{Vocabulary, vocabulary};
 use crate::error::{AppError, AppResult};
 
-pub const CATEGORIES: &[&str] = &[
-    "security",
-    "privacy",
-    "fairness",
-    "safety",
-    "reliability",
-    "transparency",
-    "accountability",
-    "ethics",
-    "legal",
-    "other",
-];
-pub const TREATMENTS: &[&str] = &["mitigate", "accept", "transfer", "avoid"];
-pub const STATUSES: &[&str] = &["identified", "assessed", "treating", "accepted", "closed"];
-pub const LEVELS: &[&str] = &["low", "medium", "high", "critical"];
+vocabulary! {
+    /// What kind of harm a risk is about.
+    pub enum Category {
+        Security => "security",
+        Privacy => "privacy",
+        Fairness => "fairness",
+        Safety => "safety",
+        Reliability => "reliability",
+        Transparency => "transparency",
+        Accountability => "accountability",
+        Ethics => "ethics",
+        Legal => "legal",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// How a risk is treated (ISO/IEC 23894 / 31000 options).
+    pub enum Treatment {
+        Mitigate => "mitigate",
+        Accept => "accept",
+        Transfer => "transfer",
+        Avoid => "avoid",
+    }
+}
+
+vocabulary! {
+    /// Where a risk is in its workflow; every status but `closed` is open.
+    pub enum RiskStatus {
+        Identified => "identified",
+        Assessed => "assessed",
+        Treating => "treating",
+        Accepted => "accepted",
+        Closed => "closed",
+    }
+}
+
+vocabulary! {
+    /// The band of a likelihood x impact score, lowest first.
+    pub enum Level {
+        Low => "low",
+        Medium => "medium",
+        High => "high",
+        Critical => "critical",
+    }
+}
 
 /// A likelihood x impact rating, each 1 (rare / negligible) to 5 (almost certain / severe).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -73,18 +106,18 @@ impl Rating {
         self.likelihood * self.impact
     }
 
-    pub fn level(self) -> &'static str {
+    pub fn level(self) -> Level {
         level_of(self.score())
     }
 }
 
 /// The band of a 1-25 score: 1-4 low, 5-9 medium, 10-15 high, 16-25 critical.
-pub fn level_of(score: u8) -> &'static str {
+pub fn level_of(score: u8) -> Level {
     match score {
-        0..=4 => "low",
-        5..=9 => "medium",
-        10..=15 => "high",
-        _ => "critical",
+        0..=4 => Level::Low,
+        5..=9 => Level::Medium,
+        10..=15 => Level::High,
+        _ => Level::Critical,
     }
 }
 
@@ -94,8 +127,8 @@ pub struct TreatingControl {
     pub id: i32,
     pub code: String,
     pub title: String,
-    pub status: String,
-    pub effectiveness: String,
+    pub status: ControlStatus,
+    pub effectiveness: Effectiveness,
 }
 
 /// A risk of the register.
@@ -106,12 +139,12 @@ pub struct Risk {
     pub title: String,
     pub description: String,
     pub threat: Option<String>,
-    pub category: String,
+    pub category: Category,
     pub inherent: Rating,
     pub residual: Option<Rating>,
-    pub treatment: String,
+    pub treatment: Treatment,
     pub owner: String,
-    pub status: String,
+    pub status: RiskStatus,
     pub decision: Option<String>,
     pub review_due: Option<NaiveDate>,
     pub controls: Vec<TreatingControl>,
@@ -126,7 +159,7 @@ impl Risk {
     }
 
     pub fn is_open(&self) -> bool {
-        self.status != "closed"
+        self.status != RiskStatus::Closed
     }
 
     pub fn review_overdue(&self, today: NaiveDate) -> bool {
@@ -155,10 +188,10 @@ fn from_model(m: risk::Model, controls: Vec<TreatingControl>) -> AppResult<Risk>
         title: m.title,
         description: m.description,
         threat: m.threat,
-        category: m.category,
-        treatment: m.treatment,
+        category: Category::stored(&m.category)?,
+        treatment: Treatment::stored(&m.treatment)?,
         owner: m.owner,
-        status: m.status,
+        status: RiskStatus::stored(&m.status)?,
         decision: m.decision,
         controls,
         created_at: m.created_at,
@@ -202,14 +235,16 @@ async fn with_controls<C: ConnectionTrait>(
             let linked = controls
                 .iter()
                 .filter(|c| ids.contains(&c.id))
-                .map(|c| TreatingControl {
-                    id: c.id,
-                    code: c.code.clone(),
-                    title: c.title.clone(),
-                    status: c.status.clone(),
-                    effectiveness: c.effectiveness.clone(),
+                .map(|c| {
+                    Ok(TreatingControl {
+                        id: c.id,
+                        code: c.code.clone(),
+                        title: c.title.clone(),
+                        status: c.status.parse().map_err(AppError::internal_from)?,
+                        effectiveness: c.effectiveness.parse().map_err(AppError::internal_from)?,
+                    })
                 })
-                .collect();
+                .collect::<AppResult<Vec<_>>>()?;
             from_model(row, linked)
         })
         .collect()
@@ -261,10 +296,10 @@ pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Ris
 #[derive(Debug, Clone, Default)]
 pub struct RiskQuery {
     pub ai_system_id: Option<i32>,
-    pub category: Option<String>,
-    pub status: Option<String>,
+    pub category: Option<Category>,
+    pub status: Option<RiskStatus>,
     /// The current level (residual once assessed).
-    pub level: Option<String>,
+    pub level: Option<Level>,
     pub owner: Option<String>,
     pub threat: Option<String>,
     pub open_only: bool,
@@ -288,13 +323,11 @@ pub async fn list(services: &Services, viewer: &Viewer, query: &RiskQuery) -> Ap
     if let Some(id) = query.ai_system_id {
         select = select.filter(risk::Column::AiSystemId.eq(id));
     }
-    if let Some(category) = &query.category {
-        select = select
-            .filter(risk::Column::Category.eq(validate::one_of("category", category, CATEGORIES)?));
+    if let Some(category) = query.category {
+        select = select.filter(risk::Column::Category.eq(category.as_str()));
     }
-    if let Some(status) = &query.status {
-        select =
-            select.filter(risk::Column::Status.eq(validate::one_of("status", status, STATUSES)?));
+    if let Some(status) = query.status {
+        select = select.filter(risk::Column::Status.eq(status.as_str()));
     }
     if let Some(owner) = &query.owner {
         select = select.filter(risk::Column::Owner.eq(owner.trim()));
@@ -303,13 +336,9 @@ pub async fn list(services: &Services, viewer: &Viewer, query: &RiskQuery) -> Ap
         select = select.filter(risk::Column::Threat.eq(threats::find(threat)?.key.as_str()));
     }
     if query.open_only {
-        select = select.filter(risk::Column::Status.ne("closed"));
+        select = select.filter(risk::Column::Status.ne(RiskStatus::Closed.as_str()));
     }
-    let level = query
-        .level
-        .as_deref()
-        .map(|l| validate::one_of("level", l, LEVELS))
-        .transpose()?;
+    let level = query.level;
     let needle = query.search.as_ref().map(|s| s.to_lowercase());
     let today = services.clock.now().date_naive();
     let rows = select
@@ -348,17 +377,21 @@ pub async fn list(services: &Services, viewer: &Viewer, query: &RiskQuery) -> Ap
     Ok(risks)
 }
 
-/// Which rating a heatmap places risks by.
-pub const BASES: &[&str] = &["current", "inherent"];
+vocabulary! {
+    /// Which rating a heatmap places risks by.
+    pub enum Basis {
+        Current => "current",
+        Inherent => "inherent",
+    }
+}
 
 /// The likelihood x impact heatmap of the open risks, by their current (default) or inherent
 /// rating: all 25 cells, the most likely row first.
 pub async fn heatmap(
     services: &Services,
     viewer: &Viewer,
-    basis: &str,
+    basis: Basis,
 ) -> AppResult<Vec<crate::analytics::heatmap::Cell>> {
-    let basis = validate::one_of("basis", basis, BASES)?;
     let query = RiskQuery {
         open_only: true,
         ..Default::default()
@@ -369,12 +402,12 @@ pub async fn heatmap(
 /// The heatmap of the given risks by their current or inherent rating.
 pub async fn heatmap_of(
     risks: &[Risk],
-    basis: &str,
+    basis: Basis,
 ) -> AppResult<Vec<crate::analytics::heatmap::Cell>> {
     let ratings: Vec<(u8, u8)> = risks
         .iter()
         .map(|r| {
-            let rating = if basis == "inherent" {
+            let rating = if basis == Basis::Inherent {
                 r.inherent
             } else {
                 r.current()
@@ -382,7 +415,7 @@ pub async fn heatmap_of(
             (rating.likelihood, rating.impact)
         })
         .collect();
-    super::analysis::compute(move || crate::analytics::heatmap::heatmap(&ratings)).await
+    crate::analytics::compute(move || crate::analytics::heatmap::heatmap(&ratings)).await
 }
 
 /// How many open risks of the organization name each threat (one query, threat keys only).
@@ -397,7 +430,7 @@ pub async fn open_counts_by_threat(
         .column(risk::Column::Threat)
         .filter(risk::Column::OrganizationId.eq(viewer.organization_id()?))
         .filter(risk::Column::Threat.is_not_null())
-        .filter(risk::Column::Status.ne("closed"))
+        .filter(risk::Column::Status.ne(RiskStatus::Closed.as_str()))
         .into_tuple()
         .all(&services.db)
         .await?;

@@ -7,17 +7,18 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
-use super::{CATEGORIES, Rating, Risk, STATUSES, TREATMENTS, find, find_row, load, threats};
+use super::{Category, Rating, Risk, RiskStatus, Treatment, find, find_row, load, threats};
 use crate::domain::Services;
-use crate::domain::access::Permission;
 use crate::domain::inventory;
-use crate::domain::validate;
-use crate::domain::viewer::Viewer;
-use crate::domain::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::validate;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::kernel::vocabulary::Vocabulary;
+use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 /// The fields of a risk (all of them on create and on update).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RiskInput {
     pub ai_system_id: Option<i32>,
     pub title: String,
@@ -25,14 +26,14 @@ pub struct RiskInput {
     /// A key of the threat library.
     pub threat: Option<String>,
     /// Defaults to the threat's category when a threat is named.
-    pub category: Option<String>,
+    pub category: Option<Category>,
     pub inherent_likelihood: i64,
     pub inherent_impact: i64,
     pub residual_likelihood: Option<i64>,
     pub residual_impact: Option<i64>,
-    pub treatment: String,
+    pub treatment: Treatment,
     pub owner: String,
-    pub status: String,
+    pub status: RiskStatus,
     pub decision: Option<String>,
     /// `YYYY-MM-DD`.
     pub review_due: Option<String>,
@@ -42,12 +43,12 @@ struct Checked {
     title: String,
     description: String,
     threat: Option<&'static threats::Threat>,
-    category: &'static str,
+    category: Category,
     inherent: Rating,
     residual: Option<Rating>,
-    treatment: &'static str,
+    treatment: Treatment,
     owner: String,
-    status: &'static str,
+    status: RiskStatus,
     decision: Option<String>,
     review_due: Option<String>,
 }
@@ -55,8 +56,8 @@ struct Checked {
 fn check(input: &RiskInput) -> AppResult<Checked> {
     let threat = input.threat.as_deref().map(threats::find).transpose()?;
     let category = match (&input.category, threat) {
-        (Some(category), _) => validate::one_of("category", category, CATEGORIES)?,
-        (None, Some(threat)) => validate::one_of("category", &threat.category, CATEGORIES)?,
+        (Some(category), _) => *category,
+        (None, Some(threat)) => threat.category,
         (None, None) => {
             return Err(AppError::rule(
                 "category",
@@ -94,9 +95,8 @@ fn check(input: &RiskInput) -> AppResult<Checked> {
             ),
         ));
     }
-    let treatment = validate::one_of("treatment", &input.treatment, TREATMENTS)?;
-    let status = validate::one_of("status", &input.status, STATUSES)?;
-    if status == "accepted" && treatment != "accept" {
+    let (treatment, status) = (input.treatment, input.status);
+    if status == RiskStatus::Accepted && treatment != Treatment::Accept {
         return Err(AppError::rule(
             "status",
             "accepted_needs_accept_treatment",
@@ -104,7 +104,7 @@ fn check(input: &RiskInput) -> AppResult<Checked> {
         ));
     }
     let decision = match input.decision.as_deref().map(str::trim) {
-        Some("") | None if treatment == "accept" => {
+        Some("") | None if treatment == Treatment::Accept => {
             return Err(AppError::rule(
                 "decision",
                 "acceptance_needs_decision",
@@ -143,14 +143,14 @@ fn apply(
     active.title = Set(c.title);
     active.description = Set(c.description);
     active.threat = Set(c.threat.map(|t| t.key.clone()));
-    active.category = Set(c.category.to_string());
+    active.category = Set(c.category.as_str().into());
     active.inherent_likelihood = Set(i16::from(c.inherent.likelihood));
     active.inherent_impact = Set(i16::from(c.inherent.impact));
     active.residual_likelihood = Set(c.residual.map(|r| i16::from(r.likelihood)));
     active.residual_impact = Set(c.residual.map(|r| i16::from(r.impact)));
-    active.treatment = Set(c.treatment.to_string());
+    active.treatment = Set(c.treatment.as_str().into());
     active.owner = Set(c.owner);
-    active.status = Set(c.status.to_string());
+    active.status = Set(c.status.as_str().into());
     active.decision = Set(c.decision);
     active.review_due = Set(c.review_due);
     active.updated_at = Set(now);

@@ -1,10 +1,11 @@
 //! Creating organizations and managing integrator API keys (admins only).
 
-use crate::domain::access::Permission;
+use crate::domain::kernel::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{ApiKeyNode, CreatedApiKey, OrganizationNode};
-use crate::domain::{Services, api_keys, organizations};
+use crate::domain::Services;
+use crate::domain::account::{api_keys, organizations};
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::{Can, viewer};
 use crate::graphql::util::parse_id;

@@ -1,12 +1,14 @@
 //! `me`, `organization` and `apiKeys`.
 
-use crate::domain::access::Permission;
+use crate::domain::kernel::access::Permission;
 use async_graphql::{Context, Object, Result};
 
 use super::types::{ApiKeyNode, Me, OrganizationNode};
-use crate::domain::{Services, api_keys, organizations};
+use crate::domain::Services;
+use crate::domain::account::{api_keys, organizations};
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::{Authenticated, Can, viewer};
+use crate::graphql::pagination::{OffsetConnection, paginate};
 
 #[derive(Default)]
 pub struct AccountQuery;
@@ -36,15 +38,27 @@ impl AccountQuery {
     /// The organization's integrator API keys (admins).
     #[graphql(
         guard = "Can(Permission::ManageAccess)",
-        complexity = "10 * child_complexity"
+        complexity = "first.map_or(10, |n| n.clamp(0, 1000) as usize) * child_complexity"
     )]
-    async fn api_keys(&self, ctx: &Context<'_>) -> Result<Vec<ApiKeyNode>> {
+    async fn api_keys(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConnection<ApiKeyNode>> {
         let services = ctx.data::<Services>()?;
-        Ok(api_keys::list(services, viewer(ctx))
-            .await
-            .gql()?
-            .into_iter()
-            .map(ApiKeyNode::from)
-            .collect())
+        paginate(
+            "api_key",
+            api_keys::list(services, viewer(ctx))
+                .await
+                .gql()?
+                .into_iter()
+                .map(ApiKeyNode::from)
+                .collect(),
+            first,
+            after,
+            std::convert::identity,
+        )
+        .gql()
     }
 }

@@ -3,9 +3,9 @@
 use async_graphql::{Enum, ID, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use crate::domain::api_keys::ApiKey;
-use crate::domain::organizations::Organization;
-use crate::domain::viewer::{Credential, Principal, Role};
+use crate::domain::account::api_keys::ApiKey;
+use crate::domain::account::organizations::Organization;
+use crate::domain::kernel::viewer::{Credential, Principal, Role};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "Role")]

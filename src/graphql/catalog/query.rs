@@ -8,6 +8,7 @@ use crate::domain::catalog::RequirementFilter;
 use crate::error::AppError;
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::viewer;
+use crate::graphql::pagination::{OffsetConnection, paginate};
 use crate::graphql::util::parse_id;
 
 #[derive(Default)]
@@ -16,16 +17,29 @@ pub struct CatalogQuery;
 #[Object]
 impl CatalogQuery {
     /// Every loaded framework version.
-    async fn frameworks(&self, ctx: &Context<'_>) -> Result<Vec<FrameworkNode>> {
+    #[graphql(complexity = "first.map_or(10, |n| n.clamp(0, 1000) as usize) * child_complexity")]
+    async fn frameworks(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConnection<FrameworkNode>> {
         let services = ctx.data::<Services>()?;
         services.authorize_catalog_read(viewer(ctx)).gql()?;
-        Ok(services
-            .catalog
-            .frameworks()
-            .iter()
-            .cloned()
-            .map(FrameworkNode)
-            .collect())
+        paginate(
+            "framework",
+            services
+                .catalog
+                .frameworks()
+                .iter()
+                .cloned()
+                .map(FrameworkNode)
+                .collect(),
+            first,
+            after,
+            std::convert::identity,
+        )
+        .gql()
     }
 
     /// A framework by slug (`nist-csf`, `nist-ai-rmf`, `iso-iec-42001`); the newest version unless

@@ -1,6 +1,6 @@
 //! Creating, changing, retiring and mapping controls; recording evidence.
 
-use crate::domain::access::Permission;
+use crate::domain::kernel::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{
@@ -8,8 +8,8 @@ use super::types::{
     MappingInputValue, UpdateControlInput,
 };
 use crate::domain::Services;
+use crate::domain::controls::evidence::{self, NewEvidence};
 use crate::domain::controls::{self, ControlPatch, NewControl};
-use crate::domain::evidence::{self, NewEvidence};
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::{Can, viewer};
 use crate::graphql::util::{parse_id, requirement_ref};
@@ -147,7 +147,7 @@ impl ControlMutation {
             parse_id(&control_id).gql()?,
             NewEvidence {
                 title: input.title,
-                kind: input.kind,
+                kind: input.kind.into(),
                 collected_at: input.collected_at,
                 valid_until: input.valid_until,
                 sha256: input.sha256,

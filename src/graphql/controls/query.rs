@@ -6,8 +6,8 @@ use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{ControlNode, ControlStatusValue};
 use crate::domain::Services;
+use crate::domain::controls::evidence;
 use crate::domain::controls::{self, ControlFilter};
-use crate::domain::evidence;
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::viewer;
 use crate::graphql::pagination::{OffsetConnection, paginate};
@@ -76,5 +76,29 @@ impl ControlQuery {
         Ok(ControlNode::new(
             controls::get(services, viewer(ctx), id).await.gql()?,
         ))
+    }
+
+    /// Active, applicable controls that have no current evidence.
+    #[graphql(complexity = "first.map_or(50, |n| n.clamp(0, 1000) as usize) * child_complexity")]
+    async fn controls_without_current_evidence(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConnection<ControlNode>> {
+        let services = ctx.data::<Services>()?;
+        paginate(
+            "control",
+            evidence::controls_without_current_evidence(services, viewer(ctx))
+                .await
+                .gql()?
+                .into_iter()
+                .map(ControlNode::new)
+                .collect(),
+            first,
+            after,
+            std::convert::identity,
+        )
+        .gql()
     }
 }

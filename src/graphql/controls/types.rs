@@ -7,14 +7,15 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 use chrono::{DateTime, Utc};
 
 use crate::domain::Services;
+use crate::domain::controls::evidence::{self, Evidence, EvidenceKind};
 use crate::domain::controls::{
     self, Control, ControlMapping, ControlStatus, Effectiveness, MappingInput,
 };
-use crate::domain::evidence::{self, Evidence};
-use crate::domain::relationship::{Rationale, Relationship};
+use crate::domain::crosswalk::relationship::{Rationale, Relationship};
 use crate::graphql::catalog::types::{FrameworkNode, RequirementNode};
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::viewer;
+use crate::graphql::vocabulary::graphql_vocabulary;
 
 macro_rules! mirror_enum {
     ($gql:ident, $name:literal, $domain:ident { $($variant:ident),* $(,)? }) => {
@@ -33,6 +34,14 @@ macro_rules! mirror_enum {
         }
     };
 }
+
+graphql_vocabulary!(
+    /// Kinds of evidence an auditor expects to see.
+    EvidenceKindValue, "EvidenceKind", EvidenceKind [
+        Log, Screenshot, TestResult, Approval, RiskAssessment, ModelCard, LineageRecord,
+        PipelineDocumentation, Policy, Report, Other
+    ]
+);
 
 mirror_enum!(
     ControlStatusValue,
@@ -284,8 +293,8 @@ impl EvidenceNode {
     async fn title(&self) -> &str {
         &self.0.title
     }
-    async fn kind(&self) -> &str {
-        &self.0.kind
+    async fn kind(&self) -> EvidenceKindValue {
+        self.0.kind.into()
     }
     async fn collected_at(&self) -> DateTime<Utc> {
         self.0.collected_at
@@ -365,8 +374,7 @@ impl From<MappingInputValue> for MappingInput {
 #[derive(InputObject)]
 pub struct EvidenceInput {
     pub title: String,
-    /// log, screenshot, test_result, approval, risk_assessment, model_card, lineage_record, ...
-    pub kind: String,
+    pub kind: EvidenceKindValue,
     pub collected_at: DateTime<Utc>,
     pub valid_until: Option<DateTime<Utc>>,
     pub sha256: Option<String>,

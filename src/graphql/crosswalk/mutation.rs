@@ -1,12 +1,12 @@
 //! Applicability decisions and crosswalk imports.
 
-use crate::domain::access::Permission;
+use crate::domain::kernel::access::Permission;
 use async_graphql::{Context, ErrorExtensions, Object, Result};
 
 use super::query::ExportFormat;
 use super::types::ImportResult;
 use crate::domain::Services;
-use crate::domain::applicability;
+use crate::domain::crosswalk::applicability;
 use crate::domain::interchange::import::{self, Format, ImportOutcome};
 use crate::graphql::errors::{GqlResultExt, to_gql_error};
 use crate::graphql::guards::{Can, viewer};

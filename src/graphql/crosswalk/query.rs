@@ -7,7 +7,7 @@ use super::types::{
     ViaValue,
 };
 use crate::domain::Services;
-use crate::domain::coverage;
+use crate::domain::crosswalk::coverage;
 use crate::domain::crosswalk::{self, CrosswalkRequest, Via};
 use crate::graphql::catalog::types::FrameworkNode;
 use crate::graphql::errors::GqlResultExt;
@@ -98,20 +98,29 @@ impl CrosswalkQuery {
     }
 
     /// Requirements not satisfied (partial or not covered), with the controls that would close them.
-    #[graphql(complexity = "200 * child_complexity")]
+    #[graphql(complexity = "first.map_or(200, |n| n.clamp(0, 1000) as usize) * child_complexity")]
     async fn gaps(
         &self,
         ctx: &Context<'_>,
         framework: String,
-    ) -> Result<Vec<RequirementCoverageNode>> {
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConnection<RequirementCoverageNode>> {
         let services = ctx.data::<Services>()?;
         let framework = services.catalog.framework(&framework, None).gql()?;
-        Ok(coverage::gaps(services, viewer(ctx), framework.id)
-            .await
-            .gql()?
-            .into_iter()
-            .map(RequirementCoverageNode)
-            .collect())
+        paginate(
+            "gap",
+            coverage::gaps(services, viewer(ctx), framework.id)
+                .await
+                .gql()?
+                .into_iter()
+                .map(RequirementCoverageNode)
+                .collect(),
+            first,
+            after,
+            std::convert::identity,
+        )
+        .gql()
     }
 
     /// The download URL (relative to the API root) of a crosswalk export.

@@ -3,9 +3,11 @@
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 
 use crate::domain::Services;
-use crate::domain::coverage::{Contribution, Counts, CoverageStatus, GroupBy, RequirementCoverage};
+use crate::domain::crosswalk::coverage::{
+    Contribution, Counts, CoverageStatus, GroupBy, RequirementCoverage,
+};
+use crate::domain::crosswalk::relationship::Relationship;
 use crate::domain::crosswalk::{Answer, AnswerRelationship, PathStep, Via};
-use crate::domain::relationship::Relationship;
 use crate::graphql::catalog::types::{FrameworkNode, RequirementNode};
 use crate::graphql::controls::types::{
     ControlStatusValue, EffectivenessValue, RationaleValue, RelationshipValue,

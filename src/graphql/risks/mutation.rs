@@ -1,6 +1,6 @@
 //! Writing the register.
 
-use crate::domain::access::Permission;
+use crate::domain::kernel::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{RiskInput, RiskNode};

@@ -1,13 +1,16 @@
 //! Reading the register, the heatmap and the threat library.
 
-use crate::domain::access::Permission;
+use crate::domain::kernel::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
-use super::types::{HeatmapCell, RiskNode, ThreatNode};
+use super::types::{
+    BasisValue, CategoryValue, HeatmapCell, LevelValue, RiskNode, RiskStatusValue, ThreatNode,
+};
 use crate::domain::Services;
 use crate::domain::risks::{self, threats};
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::{Can, viewer};
+use crate::graphql::pagination::{OffsetConnection, paginate};
 use crate::graphql::util::parse_id;
 
 #[derive(Default)]
@@ -18,14 +21,14 @@ impl RiskQuery {
     /// The risk register, filtered; highest current score first unless `sort` says otherwise
     /// (score | inherent_score | title | review_due | updated_at).
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "20 * child_complexity")]
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 1000) as usize) * child_complexity")]
     async fn risks(
         &self,
         ctx: &Context<'_>,
         ai_system_id: Option<ID>,
-        category: Option<String>,
-        status: Option<String>,
-        level: Option<String>,
+        category: Option<CategoryValue>,
+        status: Option<RiskStatusValue>,
+        level: Option<LevelValue>,
         owner: Option<String>,
         threat: Option<String>,
         #[graphql(default)] open_only: bool,
@@ -33,13 +36,15 @@ impl RiskQuery {
         search: Option<String>,
         sort: Option<String>,
         #[graphql(default)] descending: bool,
-    ) -> Result<Vec<RiskNode>> {
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConnection<RiskNode>> {
         let services = ctx.data::<Services>()?;
         let query = risks::RiskQuery {
             ai_system_id: ai_system_id.as_ref().map(parse_id).transpose().gql()?,
-            category,
-            status,
-            level,
+            category: category.map(Into::into),
+            status: status.map(Into::into),
+            level: level.map(Into::into),
             owner,
             threat,
             open_only,
@@ -48,12 +53,19 @@ impl RiskQuery {
             sort,
             descending,
         };
-        Ok(risks::list(services, viewer(ctx), &query)
-            .await
-            .gql()?
-            .into_iter()
-            .map(|risk| RiskNode::at(risk, services.clock.today()))
-            .collect())
+        paginate(
+            "risk",
+            risks::list(services, viewer(ctx), &query)
+                .await
+                .gql()?
+                .into_iter()
+                .map(|risk| RiskNode::at(risk, services.clock.today()))
+                .collect(),
+            first,
+            after,
+            std::convert::identity,
+        )
+        .gql()
     }
 
     async fn risk(&self, ctx: &Context<'_>, id: ID) -> Result<RiskNode> {
@@ -66,40 +78,61 @@ impl RiskQuery {
 
     /// Open risks per likelihood x impact cell (`basis`: current | inherent); 25 cells, the most
     /// likely row first.
-    #[graphql(complexity = "25 * child_complexity")]
+    #[graphql(complexity = "first.map_or(25, |n| n.clamp(0, 1000) as usize) * child_complexity")]
     async fn risk_heatmap(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "String::from(\"current\")")] basis: String,
-    ) -> Result<Vec<HeatmapCell>> {
+        #[graphql(default_with = "BasisValue::Current")] basis: BasisValue,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConnection<HeatmapCell>> {
         let services = ctx.data::<Services>()?;
-        Ok(risks::heatmap(services, viewer(ctx), &basis)
-            .await
-            .gql()?
-            .into_iter()
-            .map(|c| HeatmapCell {
-                likelihood: i32::from(c.likelihood),
-                impact: i32::from(c.impact),
-                level: risks::level_of(c.likelihood * c.impact).to_string(),
-                count: i32::try_from(c.count).unwrap_or(i32::MAX),
-            })
-            .collect())
+        paginate(
+            "cell",
+            risks::heatmap(services, viewer(ctx), basis.into())
+                .await
+                .gql()?
+                .into_iter()
+                .map(|c| HeatmapCell {
+                    likelihood: i32::from(c.likelihood),
+                    impact: i32::from(c.impact),
+                    level: risks::level_of(c.likelihood * c.impact).into(),
+                    count: i32::try_from(c.count).unwrap_or(i32::MAX),
+                })
+                .collect(),
+            first,
+            after,
+            std::convert::identity,
+        )
+        .gql()
     }
 
     /// The AI threat library: threats and the controls that treat them.
     #[graphql(
         guard = "Can(Permission::ReadRecords)",
-        complexity = "15 * child_complexity"
+        complexity = "first.map_or(15, |n| n.clamp(0, 1000) as usize) * child_complexity"
     )]
-    async fn threats(&self, ctx: &Context<'_>) -> Result<Vec<ThreatNode>> {
+    async fn threats(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConnection<ThreatNode>> {
         let services = ctx.data::<Services>()?;
         let open = risks::open_counts_by_threat(services, viewer(ctx))
             .await
             .gql()?;
-        Ok(threats::library()
-            .gql()?
-            .iter()
-            .map(|t| ThreatNode::new(t, open.get(&t.key).copied().unwrap_or(0)))
-            .collect())
+        paginate(
+            "threat",
+            threats::library()
+                .gql()?
+                .iter()
+                .map(|t| ThreatNode::new(t, open.get(&t.key).copied().unwrap_or(0)))
+                .collect(),
+            first,
+            after,
+            std::convert::identity,
+        )
+        .gql()
     }
 }

@@ -3,9 +3,38 @@
 use async_graphql::{ID, InputObject, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::risks::{self, Rating, Risk, TreatingControl, threats::Threat};
+use crate::domain::risks::{
+    self, Basis, Category, Level, Rating, Risk, RiskStatus, TreatingControl, Treatment,
+    threats::Threat,
+};
+use crate::graphql::controls::types::{ControlStatusValue, EffectivenessValue};
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::util::parse_id;
+use crate::graphql::vocabulary::graphql_vocabulary;
+
+graphql_vocabulary!(
+    /// What kind of harm a risk is about.
+    CategoryValue, "RiskCategory", Category [
+        Security, Privacy, Fairness, Safety, Reliability, Transparency, Accountability, Ethics,
+        Legal, Other
+    ]
+);
+graphql_vocabulary!(
+    /// How a risk is treated.
+    TreatmentValue, "RiskTreatment", Treatment [Mitigate, Accept, Transfer, Avoid]
+);
+graphql_vocabulary!(
+    /// Where a risk is in its workflow; every status but `closed` is open.
+    RiskStatusValue, "RiskStatus", RiskStatus [Identified, Assessed, Treating, Accepted, Closed]
+);
+graphql_vocabulary!(
+    /// The band of a likelihood x impact score: low 1-4, medium 5-9, high 10-15, critical 16-25.
+    LevelValue, "RiskLevel", Level [Low, Medium, High, Critical]
+);
+graphql_vocabulary!(
+    /// Which rating a heatmap places risks by.
+    BasisValue, "HeatmapBasis", Basis [Current, Inherent]
+);
 
 /// A likelihood x impact rating (1-5 each).
 #[derive(SimpleObject, Clone)]
@@ -16,8 +45,7 @@ pub struct RiskRating {
     pub impact: i32,
     /// likelihood x impact, 1-25
     pub score: i32,
-    /// low (1-4) | medium (5-9) | high (10-15) | critical (16-25)
-    pub level: String,
+    pub level: LevelValue,
 }
 
 impl From<Rating> for RiskRating {
@@ -26,7 +54,7 @@ impl From<Rating> for RiskRating {
             likelihood: i32::from(r.likelihood),
             impact: i32::from(r.impact),
             score: i32::from(r.score()),
-            level: r.level().to_string(),
+            level: r.level().into(),
         }
     }
 }
@@ -37,8 +65,8 @@ pub struct TreatingControlNode {
     pub id: ID,
     pub code: String,
     pub title: String,
-    pub status: String,
-    pub effectiveness: String,
+    pub status: ControlStatusValue,
+    pub effectiveness: EffectivenessValue,
 }
 
 impl From<TreatingControl> for TreatingControlNode {
@@ -47,8 +75,8 @@ impl From<TreatingControl> for TreatingControlNode {
             id: ID(c.id.to_string()),
             code: c.code,
             title: c.title,
-            status: c.status,
-            effectiveness: c.effectiveness,
+            status: c.status.into(),
+            effectiveness: c.effectiveness.into(),
         }
     }
 }
@@ -63,18 +91,14 @@ pub struct RiskNode {
     pub description: String,
     /// Key of the threat library, when the risk comes from one.
     pub threat: Option<String>,
-    /// security | privacy | fairness | safety | reliability | transparency | accountability |
-    /// ethics | legal | other
-    pub category: String,
+    pub category: CategoryValue,
     pub inherent: RiskRating,
     pub residual: Option<RiskRating>,
     /// The rating that stands now: residual once assessed, inherent before.
     pub current: RiskRating,
-    /// mitigate | accept | transfer | avoid
-    pub treatment: String,
+    pub treatment: TreatmentValue,
     pub owner: String,
-    /// identified | assessed | treating | accepted | closed
-    pub status: String,
+    pub status: RiskStatusValue,
     /// The decision record (required to accept a risk).
     pub decision: Option<String>,
     pub review_due: Option<NaiveDate>,
@@ -95,12 +119,12 @@ impl RiskNode {
             title: r.title,
             description: r.description,
             threat: r.threat,
-            category: r.category,
+            category: r.category.into(),
             inherent: r.inherent.into(),
             residual: r.residual.map(Into::into),
-            treatment: r.treatment,
+            treatment: r.treatment.into(),
             owner: r.owner,
-            status: r.status,
+            status: r.status.into(),
             decision: r.decision,
             review_due: r.review_due,
             controls: r.controls.into_iter().map(Into::into).collect(),
@@ -119,18 +143,16 @@ pub struct RiskInput {
     /// A key of the threat library (`threats`).
     pub threat: Option<String>,
     /// Defaults to the threat's category.
-    pub category: Option<String>,
+    pub category: Option<CategoryValue>,
     pub inherent_likelihood: i32,
     pub inherent_impact: i32,
     pub residual_likelihood: Option<i32>,
     pub residual_impact: Option<i32>,
-    /// mitigate | accept | transfer | avoid
-    #[graphql(default_with = "String::from(\"mitigate\")")]
-    pub treatment: String,
+    #[graphql(default_with = "TreatmentValue::Mitigate")]
+    pub treatment: TreatmentValue,
     pub owner: String,
-    /// identified | assessed | treating | accepted | closed
-    #[graphql(default_with = "String::from(\"identified\")")]
-    pub status: String,
+    #[graphql(default_with = "RiskStatusValue::Identified")]
+    pub status: RiskStatusValue,
     /// Who decided what and why; required to accept a risk.
     pub decision: Option<String>,
     /// YYYY-MM-DD
@@ -144,14 +166,14 @@ impl RiskInput {
             title: self.title,
             description: self.description,
             threat: self.threat,
-            category: self.category,
+            category: self.category.map(Into::into),
             inherent_likelihood: i64::from(self.inherent_likelihood),
             inherent_impact: i64::from(self.inherent_impact),
             residual_likelihood: self.residual_likelihood.map(i64::from),
             residual_impact: self.residual_impact.map(i64::from),
-            treatment: self.treatment,
+            treatment: self.treatment.into(),
             owner: self.owner,
-            status: self.status,
+            status: self.status.into(),
             decision: self.decision,
             review_due: self.review_due,
         })
@@ -164,7 +186,7 @@ impl RiskInput {
 pub struct ThreatNode {
     pub key: String,
     pub name: String,
-    pub category: String,
+    pub category: CategoryValue,
     pub description: String,
     /// OWASP Top 10 for LLM Applications 2025 (`OWASP-LLM01:2025`) and MITRE ATLAS technique
     /// (`AML.T0051`) ids this threat corresponds to.
@@ -182,7 +204,7 @@ impl ThreatNode {
         ThreatNode {
             key: t.key.clone(),
             name: t.name.clone(),
-            category: t.category.clone(),
+            category: t.category.into(),
             description: t.description.clone(),
             references: t.references.clone(),
             control_codes: t.controls.clone(),
@@ -197,8 +219,7 @@ impl ThreatNode {
 pub struct HeatmapCell {
     pub likelihood: i32,
     pub impact: i32,
-    /// low | medium | high | critical
-    pub level: String,
+    pub level: LevelValue,
     /// Open risks rated in this cell.
     pub count: i32,
 }

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
+use crate::fixtures::{create_risk, create_system, risk_input};
 use crate::helpers::{Backend, TestApp, error_code};
-use crate::records::create_system;
 
 mod rules;
 
@@ -14,20 +14,6 @@ backend_tests!(
     raci_on_risks_allows_one_accountable,
     risks_are_scoped_and_guarded,
 );
-
-pub const RISK_FIELDS: &str = "id title category threat treatment status decision reviewDue reviewOverdue \
-    inherent { likelihood impact score level } residual { score level } current { score level } \
-    controls { code status effectiveness }";
-
-pub fn risk_input(title: &str, likelihood: i64, impact: i64) -> Value {
-    json!({ "title": title, "description": "What could go wrong", "category": "safety",
-            "inherentLikelihood": likelihood, "inherentImpact": impact, "owner": "cro" })
-}
-
-pub async fn create_risk(app: &TestApp, token: &str, input: Value) -> Value {
-    let query = format!("mutation($i: RiskInput!) {{ createRisk(input: $i) {{ {RISK_FIELDS} }} }}");
-    app.ok(token, &query, json!({ "i": input })).await["createRisk"].clone()
-}
 
 pub async fn create_risk_error(app: &TestApp, token: &str, input: Value) -> Value {
     let (_, body) = app
@@ -47,11 +33,11 @@ async fn a_risk_from_a_threat_gets_the_recommended_controls(backend: Backend) {
     let threats = app
         .ok(
             &token,
-            "{ threats { key category references controlCodes rationale } }",
+            "{ threats { nodes { key category references controlCodes rationale } } }",
             json!({}),
         )
         .await;
-    let injection = threats["threats"]
+    let injection = threats["threats"]["nodes"]
         .as_array()
         .expect("threats")
         .iter()
@@ -67,7 +53,7 @@ async fn a_risk_from_a_threat_gets_the_recommended_controls(backend: Backend) {
     expected.sort();
     assert!(expected.contains(&"SEC-12".to_string()), "{injection}");
     // Every OWASP Top 10 for LLM Applications (2025) entry is in the library.
-    let references: Vec<String> = threats["threats"]
+    let references: Vec<String> = threats["threats"]["nodes"]
         .as_array()
         .expect("threats")
         .iter()
@@ -111,10 +97,10 @@ async fn a_risk_from_a_threat_gets_the_recommended_controls(backend: Backend) {
     );
 
     let counted = app
-        .ok(&token, "{ threats { key openRisks } }", json!({}))
+        .ok(&token, "{ threats { nodes { key openRisks } } }", json!({}))
         .await;
     let open_of = |key: &str| {
-        counted["threats"]
+        counted["threats"]["nodes"]
             .as_array()
             .expect("threats")
             .iter()
@@ -161,11 +147,11 @@ async fn a_risk_from_a_threat_gets_the_recommended_controls(backend: Backend) {
     let log = app
         .ok(
             &token,
-            r#"query($id: String) { auditLog(entity: "risk", entityId: $id) { action } }"#,
+            r#"query($id: String) { auditLog(entity: "risk", entityId: $id) { nodes { action } } }"#,
             json!({ "id": risk["id"] }),
         )
         .await;
-    let actions: Vec<&str> = log["auditLog"]
+    let actions: Vec<&str> = log["auditLog"]["nodes"]
         .as_array()
         .expect("entries")
         .iter()
@@ -199,14 +185,16 @@ async fn register_filters_sorts_and_heatmap_count_open_risks(backend: Backend) {
     create_risk(&app, &token, closed).await;
 
     let titles = |data: &Value| -> Vec<String> {
-        data["risks"]
+        data["risks"]["nodes"]
             .as_array()
             .expect("risks")
             .iter()
             .map(|r| r["title"].as_str().expect("title").to_string())
             .collect()
     };
-    let all = app.ok(&token, "{ risks { title } }", json!({})).await;
+    let all = app
+        .ok(&token, "{ risks { nodes { title } } }", json!({}))
+        .await;
     assert_eq!(
         titles(&all),
         ["Closed risk", "Overdue critical", "Medium risk", "Low risk"],
@@ -215,7 +203,7 @@ async fn register_filters_sorts_and_heatmap_count_open_risks(backend: Backend) {
     let open = app
         .ok(
             &token,
-            "{ risks(openOnly: true, sort: \"title\") { title } }",
+            "{ risks(openOnly: true, sort: \"title\") { nodes { title } } }",
             json!({}),
         )
         .await;
@@ -226,7 +214,7 @@ async fn register_filters_sorts_and_heatmap_count_open_risks(backend: Backend) {
     let of_system = app
         .ok(
             &token,
-            "query($s: ID) { risks(aiSystemId: $s) { title } }",
+            "query($s: ID) { risks(aiSystemId: $s) { nodes { title } } }",
             json!({ "s": system }),
         )
         .await;
@@ -234,7 +222,7 @@ async fn register_filters_sorts_and_heatmap_count_open_risks(backend: Backend) {
     let critical = app
         .ok(
             &token,
-            "{ risks(level: \"critical\", openOnly: true) { title } }",
+            "{ risks(level: \"critical\", openOnly: true) { nodes { title } } }",
             json!({}),
         )
         .await;
@@ -242,7 +230,7 @@ async fn register_filters_sorts_and_heatmap_count_open_risks(backend: Backend) {
     let late = app
         .ok(
             &token,
-            "{ risks(reviewOverdue: true) { title reviewOverdue } }",
+            "{ risks(reviewOverdue: true) { nodes { title reviewOverdue } } }",
             json!({}),
         )
         .await;
@@ -252,18 +240,22 @@ async fn register_filters_sorts_and_heatmap_count_open_risks(backend: Backend) {
         "closed risks are not overdue"
     );
     let (_, body) = app
-        .graphql_as(&token, "{ risks(sort: \"colour\") { id } }", json!({}))
+        .graphql_as(
+            &token,
+            "{ risks(sort: \"colour\") { nodes { id } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(error_code(&body), "VALIDATION");
 
     let heatmap = app
         .ok(
             &token,
-            "{ riskHeatmap { likelihood impact level count } }",
+            "{ riskHeatmap { nodes { likelihood impact level count } } }",
             json!({}),
         )
         .await;
-    let cells = heatmap["riskHeatmap"].as_array().expect("cells");
+    let cells = heatmap["riskHeatmap"]["nodes"].as_array().expect("cells");
     assert_eq!(cells.len(), 25);
     assert_eq!(cells[0]["likelihood"], 5, "most likely row first");
     let count = |l: i64, i: i64| {
@@ -288,7 +280,7 @@ async fn raci_on_risks_allows_one_accountable(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.admin("acme").await;
     let risk = create_risk(&app, &token, risk_input("Model drift on scores", 3, 4)).await;
-    let assign = r#"mutation($id: ID!, $p: String!, $r: String!) { assignRaci(subjectType: "risk", subjectId: $id, party: $p, role: $r) { id role } }"#;
+    let assign = r#"mutation($id: ID!, $p: String!, $r: RaciRole!) { assignRaci(subjectType: "risk", subjectId: $id, party: $p, role: $r) { id role } }"#;
     app.ok(
         &token,
         assign,
@@ -318,10 +310,10 @@ async fn raci_on_risks_allows_one_accountable(backend: Backend) {
         .await;
     assert_eq!(who["accountableFor"]["party"], "cro");
     let what = app
-        .ok(&token, r#"{ responsibilitiesOf(party: "cro", role: "accountable") { subjectType subjectId } }"#, json!({}))
+        .ok(&token, r#"{ responsibilitiesOf(party: "cro", role: "accountable") { nodes { subjectType subjectId } } }"#, json!({}))
         .await;
     assert_eq!(
-        what["responsibilitiesOf"],
+        what["responsibilitiesOf"]["nodes"],
         json!([{ "subjectType": "risk", "subjectId": risk["id"] }])
     );
     let (_, body) = app
@@ -356,8 +348,10 @@ async fn risks_are_scoped_and_guarded(backend: Backend) {
         "NOT_FOUND",
         "another organization's risk: {body}"
     );
-    let theirs = app.ok(&globex, "{ risks { id } }", json!({})).await;
-    assert_eq!(theirs["risks"], json!([]));
+    let theirs = app
+        .ok(&globex, "{ risks { nodes { id } } }", json!({}))
+        .await;
+    assert_eq!(theirs["risks"]["nodes"], json!([]));
     let (_, body) = app
         .graphql_as(
             &globex,
@@ -371,20 +365,20 @@ async fn risks_are_scoped_and_guarded(backend: Backend) {
     let read = app
         .ok(
             &executive,
-            "{ risks { title } riskHeatmap { count } }",
+            "{ risks { nodes { title } } riskHeatmap { nodes { count } } }",
             json!({}),
         )
         .await;
-    assert_eq!(read["risks"][0]["title"], "Acme only");
+    assert_eq!(read["risks"]["nodes"][0]["title"], "Acme only");
     let body = create_risk_error(&app, &executive, risk_input("Not allowed", 1, 1)).await;
     assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
     let integrator = app.token("ivan", "acme", &["integrator"]);
     let (_, body) = app
-        .graphql_as(&integrator, "{ risks { id } }", json!({}))
+        .graphql_as(&integrator, "{ risks { nodes { id } } }", json!({}))
         .await;
     assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
     let (_, body) = app
-        .graphql_as(&integrator, "{ threats { key } }", json!({}))
+        .graphql_as(&integrator, "{ threats { nodes { key } } }", json!({}))
         .await;
     assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
     app.stop().await;

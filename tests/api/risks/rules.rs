@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::{RISK_FIELDS, create_risk, create_risk_error, risk_input};
+use super::create_risk_error;
+use crate::fixtures::{RISK_FIELDS, create_risk, risk_input};
 use crate::helpers::{Backend, TestApp, error_code};
 
 backend_tests!(rating_rules_are_enforced_and_failed_writes_leave_nothing);

@@ -1,0 +1,10 @@
+//! What every feature shares: who is asking ([`viewer`]) and what they may do ([`access`]), input
+//! checks ([`validate`]), the one audited write path ([`write`]), the injected [`clock`] and the
+//! typed [`vocabulary`] machinery. Nothing here knows a feature.
+
+pub mod access;
+pub mod clock;
+pub mod validate;
+pub mod viewer;
+pub mod vocabulary;
+pub mod write;
