@@ -95,9 +95,12 @@ async fn full_crosswalk(services: &Services, viewer: &Viewer) -> (usize, usize) 
             sources: None,
             via: vec![Via::Controls],
         };
-        let list = crosswalk::crosswalk(services, viewer, &request)
+        let list: Vec<crosswalk::Answer> = crosswalk::crosswalk(services, viewer, &request)
             .await
-            .expect("crosswalk");
+            .expect("crosswalk")
+            .iter()
+            .map(|answer| answer.as_ref().clone())
+            .collect();
         let csv = csv_format::write(&services.catalog, &list).expect("csv");
         let document = oscal::mapping_collection(
             &services.catalog,

@@ -30,6 +30,114 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     /// `tracing` filter, e.g. `info` or `accord=debug,info`.
     pub log: String,
+    /// Where users reach this service (links in emails), e.g. `https://accord.example.com`.
+    pub public_url: String,
+    pub mail: MailConfig,
+    pub jobs: JobsConfig,
+}
+
+/// Which transport carries email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TransportKind {
+    /// `.eml` files under `mail.file_dir` (default `<data_dir>/outbox`): works with no server.
+    File,
+    Smtp,
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No TLS: refused unless the host is loopback.
+    Plain,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    pub transport: TransportKind,
+    /// The From address, e.g. `Accord <reports@accord.example.com>`.
+    pub from: String,
+    pub file_dir: Option<PathBuf>,
+    pub smtp: SmtpConfig,
+    /// Attempts per message before it is given up and shown as failed.
+    pub max_attempts: u32,
+    /// First retry delay; each further retry doubles it (with jitter), up to `max_backoff_secs`.
+    pub backoff_secs: u64,
+    pub max_backoff_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    /// The password, only from the environment (`ACCORD_MAIL__SMTP__PASSWORD`).
+    #[serde(skip_serializing)]
+    pub password: Option<String>,
+    /// File holding the password; the alternative to the environment variable.
+    pub password_file: Option<PathBuf>,
+    /// Connect, command and reply timeout (lettre's default is 60 s).
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    /// Run the job runner (schedules and delivery) inside `accord serve`.
+    pub enabled: bool,
+    /// How often an idle runner looks for due schedules and ready jobs.
+    pub poll_interval_ms: u64,
+    /// How long a claimed job is the claimer's; a crashed instance's jobs run again after it.
+    pub lease_secs: u64,
+    /// Jobs one runner works on at once.
+    pub concurrency: usize,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            transport: TransportKind::File,
+            from: "Accord <accord@localhost>".into(),
+            file_dir: None,
+            smtp: SmtpConfig::default(),
+            max_attempts: 8,
+            backoff_secs: 30,
+            max_backoff_secs: 3600,
+        }
+    }
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig {
+            host: "localhost".into(),
+            port: 587,
+            security: SmtpSecurity::Starttls,
+            username: None,
+            password: None,
+            password_file: None,
+            timeout_secs: 20,
+        }
+    }
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            enabled: true,
+            poll_interval_ms: 1000,
+            lease_secs: 120,
+            concurrency: 4,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,6 +178,9 @@ impl Default for Config {
             rate_limit: RateLimitConfig::default(),
             cors_allowed_origins: Vec::new(),
             log: "info".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            mail: MailConfig::default(),
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -183,10 +294,13 @@ impl Config {
             None => PathBuf::from("accord.toml"),
         };
         // Secrets come from the environment or files, never from a config file that gets copied around.
-        if Figment::from(Toml::file(&file))
-            .find_value("auth.jwt_secret")
-            .is_ok()
-        {
+        let from_file = Figment::from(Toml::file(&file));
+        if from_file.find_value("mail.smtp.password").is_ok() {
+            return Err(ConfigError(
+                "mail.smtp.password may not be set in a config file: use ACCORD_MAIL__SMTP__PASSWORD or mail.smtp.password_file".into(),
+            ));
+        }
+        if from_file.find_value("auth.jwt_secret").is_ok() {
             return Err(ConfigError(
                 "auth.jwt_secret may not be set in a config file: use ACCORD_AUTH__JWT_SECRET or auth.jwt_secret_file".into(),
             ));

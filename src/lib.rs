@@ -8,6 +8,8 @@
 //! - [`graphql`]: async-graphql schema; wraps domain types, maps domain errors to `extensions.code`.
 //! - [`domain`]: use cases and rules; knows neither actix nor async-graphql.
 //! - [`analytics`]: polars aggregations for reports (pure functions over rows).
+//! - [`jobs`]: the background job queue (leases in the database) and its runner.
+//! - [`mail`]: email messages and transports (SMTP with lettre, `.eml` files).
 //! - [`auth`]: bearer JWT verification and API keys, producing the domain's `Viewer`.
 //! - [`db`]: connecting to SQLite or PostgreSQL with the settings each needs, and migrations.
 //! - [`config`]: defaults < `accord.toml` < `ACCORD_*` environment variables.
@@ -23,5 +25,7 @@ pub mod error;
 pub mod error_code;
 pub mod graphql;
 pub mod http;
+pub mod jobs;
+pub mod mail;
 pub mod secrets;
 pub mod server;

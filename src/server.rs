@@ -52,6 +52,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
         )),
         clock,
         read_model: Arc::default(),
+        delivery: Arc::new(crate::domain::delivery::Settings::from_config(config)),
     })
 }
 
@@ -133,6 +134,10 @@ pub async fn start(config: Config, options: StartOptions) -> anyhow::Result<Runn
     let handle = server.handle();
     let server_task = tokio::spawn(server);
     let (shutdown, _) = watch::channel(false);
+    let mut background = JoinSet::new();
+    if config.jobs.enabled {
+        background.spawn(job_runner(&config, services.clone(), shutdown.subscribe())?);
+    }
     tracing::info!(%local_addr, backend = db::backend_name(&services.db), "accord is listening");
     Ok(RunningServer {
         local_addr,
@@ -140,8 +145,31 @@ pub async fn start(config: Config, options: StartOptions) -> anyhow::Result<Runn
         handle,
         server_task,
         shutdown,
-        background: JoinSet::new(),
+        background,
     })
+}
+
+/// The job runner (scheduled reports and email delivery) as a task that stops on `shutdown`.
+pub fn job_runner(
+    config: &Config,
+    services: Services,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    let mailer = crate::mail::Mailer::from_config(&config.mail, &config.data_dir)
+        .map_err(|err| anyhow::anyhow!("mail: {err}"))?;
+    let worker = crate::domain::delivery::worker::DeliveryWorker {
+        services: services.clone(),
+        mailer,
+        mail: config.mail.clone(),
+        public_url: config.public_url.clone(),
+    };
+    Ok(crate::jobs::runner::run(
+        services,
+        Arc::new(worker),
+        config.jobs.clone(),
+        crate::jobs::runner::owner_name(),
+        shutdown,
+    ))
 }
 
 impl RunningServer {

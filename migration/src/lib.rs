@@ -11,6 +11,7 @@ mod m20261129_000004_audit_log;
 mod m20261129_000005_inventory_governance;
 mod m20261129_000006_policies_artifacts;
 mod m20261129_000007_risks;
+mod m20261202_000008_delivery;
 
 /// Runs every migration in order; `accord migrate` and `accord serve` both call it.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_inventory_governance::Migration),
             Box::new(m20261129_000006_policies_artifacts::Migration),
             Box::new(m20261129_000007_risks::Migration),
+            Box::new(m20261202_000008_delivery::Migration),
         ]
     }
 }

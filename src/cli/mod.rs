@@ -50,6 +50,11 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Run scheduled reports and email delivery without serving HTTP, until SIGTERM or SIGINT.
+    Worker {
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Apply pending database migrations and exit.
     Migrate {
         #[command(flatten)]
@@ -367,6 +372,11 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
                 config.listen = listen;
             }
             serve::run(config).await
+        }
+        Command::Worker { data } => {
+            let config = load_config_quiet(config_file, &data)?;
+            init_logging(&config.log);
+            serve::worker(config).await
         }
         Command::Migrate { data } => admin::migrate(load_config(config_file, &data)?).await,
         Command::Catalog {

@@ -15,11 +15,13 @@ pub mod audit;
 pub mod catalog;
 pub mod controls;
 pub mod crosswalk;
+pub mod delivery;
 pub mod demo;
 pub mod governance;
 pub mod interchange;
 pub mod inventory;
 pub mod library;
+pub mod people;
 pub mod policies;
 pub mod raci;
 pub mod reports;
@@ -44,6 +46,8 @@ pub struct Services {
     pub clock: kernel::clock::Clock,
     /// Per-organization crosswalk and coverage, kept current by the audit sequence.
     pub read_model: Arc<crosswalk::read_model::ReadModel>,
+    /// What building report runs and their emails needs from the configuration.
+    pub delivery: Arc<delivery::Settings>,
 }
 
 impl Services {

@@ -8,6 +8,7 @@ mod audit;
 mod catalog;
 mod controls;
 mod crosswalk;
+mod delivery;
 mod depth;
 pub mod errors;
 mod governance;
@@ -17,6 +18,7 @@ mod inventory;
 pub mod limits;
 pub mod nesting;
 mod pagination;
+mod people;
 mod policies;
 mod raci;
 mod reports;
@@ -45,6 +47,8 @@ pub struct QueryRoot(
     artifacts::ArtifactQuery,
     risks::RiskQuery,
     reports::ReportQuery,
+    delivery::DeliveryQuery,
+    people::PeopleQuery,
 );
 
 /// Every mutation field, merged from the feature folders.
@@ -60,6 +64,8 @@ pub struct MutationRoot(
     raci::RaciMutation,
     artifacts::ArtifactMutation,
     risks::RiskMutation,
+    delivery::DeliveryMutation,
+    people::PeopleMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -66,6 +66,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         resource("/imports/crosswalk", POST).route(web::post().to(interchange::crosswalk_import)),
     )
     .service(resource("/reports/{kind}", GET).route(web::get().to(reports::download)))
+    .service(
+        resource("/report-runs/{id}/{format}", GET).route(web::get().to(reports::stored_output)),
+    )
     .service(resource("/uploads/artifact", POST).route(web::post().to(artifacts::upload)))
     .service(resource("/artifacts/{id}/content", GET).route(web::get().to(artifacts::content)))
     .default_service(web::to(methods::not_found));

@@ -1,5 +1,6 @@
 //! `GET /reports/{kind}?format=html|text|json`: a report of the caller's organization, built now,
-//! as a download (readers: admin, editor, auditor, executive).
+//! as a download (readers: admin, editor, auditor, executive). `GET /report-runs/{id}/{format}`:
+//! a stored run's output, byte for byte as it was attached to the emails.
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use serde::Deserialize;
@@ -43,6 +44,33 @@ pub async fn download(
                 "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
             ))
             .body(rendered.body),
+        Err(err) => app_error(err),
+    }
+}
+
+pub async fn stored_output(
+    req: HttpRequest,
+    path: web::Path<(i32, String)>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let viewer = match admit(&req, &state).await {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let (run_id, format) = path.into_inner();
+    let result = async {
+        let format = Format::parse(&format)?;
+        crate::domain::delivery::runs::output(&state.services, &viewer, run_id, format).await
+    }
+    .await;
+    match result {
+        Ok((media_type, content)) => HttpResponse::Ok()
+            .content_type(media_type)
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+            ))
+            .body(content),
         Err(err) => app_error(err),
     }
 }

@@ -32,6 +32,7 @@ macro_rules! backend_tests {
 // Harness: the server under test, and records several features start from.
 mod fixtures;
 mod helpers;
+mod smtp;
 
 // One module per feature, mirroring `src/domain/<feature>` and `src/graphql/<feature>`.
 mod approvals;
@@ -40,6 +41,7 @@ mod audit;
 mod catalog;
 mod controls;
 mod crosswalk;
+mod delivery;
 mod governance;
 mod interchange;
 mod inventory;

@@ -2,6 +2,7 @@
 //! Lookups by id, URN, parent and framework are map reads; filtered listings are one pass.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use entity::{framework, requirement};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
@@ -18,8 +19,9 @@ pub const DEFAULT_PAGE_SIZE: usize = 100;
 #[derive(Debug, Default)]
 pub struct CatalogSnapshot {
     frameworks: Vec<Framework>,
-    /// In framework order, then document order.
-    requirements: Vec<Requirement>,
+    /// In framework order, then document order; shared so that API nodes hold a requirement
+    /// without copying its texts.
+    requirements: Vec<Arc<Requirement>>,
     by_id: HashMap<i32, usize>,
     by_urn: HashMap<String, usize>,
     /// `(framework id, lowercase ref)`: refs are matched case-insensitively in one lookup.
@@ -40,7 +42,7 @@ pub struct RequirementFilter {
 /// One page of requirements in catalog order.
 #[derive(Debug)]
 pub struct RequirementPage<'a> {
-    pub items: Vec<&'a Requirement>,
+    pub items: Vec<&'a Arc<Requirement>>,
     pub has_next: bool,
     pub has_previous: bool,
     pub total: usize,
@@ -96,7 +98,7 @@ impl CatalogSnapshot {
             if let Some(parent) = row.parent_id {
                 snapshot.children.entry(parent).or_default().push(index);
             }
-            snapshot.requirements.push(Requirement {
+            snapshot.requirements.push(Arc::new(Requirement {
                 id: row.id,
                 framework_id: row.framework_id,
                 ref_id: row.ref_id,
@@ -108,7 +110,7 @@ impl CatalogSnapshot {
                 examples,
                 ord: row.ord,
                 depth: row.depth,
-            });
+            }));
         }
         Ok(snapshot)
     }
@@ -138,6 +140,16 @@ impl CatalogSnapshot {
         self.by_id
             .get(&id)
             .and_then(|&i| self.requirements.get(i))
+            .map(Arc::as_ref)
+            .ok_or_else(|| AppError::not_found(format!("requirement {id}")))
+    }
+
+    /// A requirement to keep beyond a borrow of the snapshot (API nodes), without copying it.
+    pub fn shared(&self, id: i32) -> AppResult<Arc<Requirement>> {
+        self.by_id
+            .get(&id)
+            .and_then(|&i| self.requirements.get(i))
+            .cloned()
             .ok_or_else(|| AppError::not_found(format!("requirement {id}")))
     }
 
@@ -145,6 +157,7 @@ impl CatalogSnapshot {
         self.by_urn
             .get(urn)
             .and_then(|&i| self.requirements.get(i))
+            .map(Arc::as_ref)
             .ok_or_else(|| AppError::not_found(format!("requirement '{urn}'")))
     }
 
@@ -164,12 +177,14 @@ impl CatalogSnapshot {
         self.by_ref
             .get(&(framework_id, ref_id.to_lowercase()))
             .and_then(|&i| self.requirements.get(i))
+            .map(Arc::as_ref)
     }
 
     /// Every row of a framework in document order.
     pub fn requirements_of(&self, framework_id: i32) -> Vec<&Requirement> {
         self.requirements
             .iter()
+            .map(Arc::as_ref)
             .filter(|r| r.framework_id == framework_id)
             .collect()
     }
@@ -178,6 +193,7 @@ impl CatalogSnapshot {
     pub fn top_level(&self, framework_id: i32) -> Vec<&Requirement> {
         self.requirements
             .iter()
+            .map(Arc::as_ref)
             .filter(|r| r.framework_id == framework_id && r.parent_id.is_none())
             .collect()
     }
@@ -187,6 +203,7 @@ impl CatalogSnapshot {
     pub fn assessable(&self, framework_id: i32) -> Vec<&Requirement> {
         self.requirements
             .iter()
+            .map(Arc::as_ref)
             .filter(|r| r.framework_id == framework_id)
             .filter(|r| !self.children.contains_key(&r.id))
             .filter(|r| r.parent_id.is_some())
@@ -201,6 +218,7 @@ impl CatalogSnapshot {
                 indexes
                     .iter()
                     .filter_map(|&i| self.requirements.get(i))
+                    .map(Arc::as_ref)
                     .collect()
             })
             .unwrap_or_default()
@@ -240,7 +258,7 @@ impl CatalogSnapshot {
             ));
         }
         let needle = filter.search.as_ref().map(|s| s.to_lowercase());
-        let matching: Vec<&Requirement> = self
+        let matching: Vec<&Arc<Requirement>> = self
             .requirements
             .iter()
             .filter(|r| filter.framework_id.is_none_or(|id| r.framework_id == id))

@@ -105,7 +105,8 @@ pub struct CoverageReport {
     pub totals: Counts,
     /// `(group requirement id, counts)` in catalog order.
     pub groups: Vec<(i32, Counts)>,
-    pub requirements: Vec<RequirementCoverage>,
+    /// Shared with the read model: a report that only needs totals copies nothing.
+    pub requirements: Arc<Vec<RequirementCoverage>>,
 }
 
 /// Assesses every assessed requirement of a framework for the viewer's organization.
@@ -313,11 +314,10 @@ pub async fn coverage(
     group_by: GroupBy,
 ) -> AppResult<CoverageReport> {
     let requirements = assess(services, viewer, framework_id).await?;
-    let requirements: Vec<RequirementCoverage> = requirements.as_ref().clone();
     let catalog = &services.catalog;
     let mut totals = Counts::default();
     let mut groups: Vec<(i32, Counts)> = Vec::new();
-    for item in &requirements {
+    for item in requirements.iter() {
         totals.add(item.status);
         let requirement = catalog.requirement(item.requirement_id)?;
         let ancestors = catalog.ancestors(requirement);

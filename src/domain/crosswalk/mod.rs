@@ -9,6 +9,7 @@ pub mod read_model;
 pub mod relationship;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use entity::control;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -88,7 +89,7 @@ pub async fn crosswalk(
     services: &Services,
     viewer: &Viewer,
     request: &CrosswalkRequest,
-) -> AppResult<Vec<Answer>> {
+) -> AppResult<Vec<Arc<Answer>>> {
     viewer.require(Permission::ReadCrosswalk)?;
     let organization_id = viewer.organization_id()?;
     let model = services
@@ -104,7 +105,10 @@ pub async fn crosswalk(
     if request.from_framework_id == request.to_framework_id {
         // Within one framework a mapping can answer in either direction depending on the
         // requested sources, so the pair's full answer list cannot be filtered afterwards.
-        return Ok(engine::compute(&services.catalog, request, direct, edges));
+        return Ok(engine::compute(&services.catalog, request, direct, edges)
+            .into_iter()
+            .map(Arc::new)
+            .collect());
     }
     // Between two frameworks, the answers for some sources are exactly the pair's answers whose
     // source is among them, in the same order: compute the pair once per model and filter.
@@ -126,7 +130,7 @@ pub async fn crosswalk(
         Some(sources) => whole
             .iter()
             .filter(|a| sources.contains(&a.source_id))
-            .cloned()
+            .map(Arc::clone)
             .collect(),
     })
 }

@@ -30,7 +30,7 @@ pub struct OrgModel {
     pub edges: Vec<ControlEdge>,
     coverage: Mutex<HashMap<i32, CachedCoverage>>,
     /// Every answer of a framework pair, by `(from, to, via direct, via controls)`.
-    answers: Mutex<HashMap<PairKey, Arc<Vec<Answer>>>>,
+    answers: Mutex<HashMap<PairKey, Arc<Vec<Arc<Answer>>>>>,
 }
 
 /// `(from framework, to framework, via direct, via controls)`.
@@ -91,11 +91,12 @@ impl OrgModel {
         &self,
         key: PairKey,
         compute: impl FnOnce() -> Vec<Answer>,
-    ) -> Arc<Vec<Answer>> {
+    ) -> Arc<Vec<Arc<Answer>>> {
         if let Some(hit) = self.answers.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return hit;
         }
-        let answers = Arc::new(compute());
+        // Each answer is shared, so a request takes its page without copying paths and texts.
+        let answers = Arc::new(compute().into_iter().map(Arc::new).collect::<Vec<_>>());
         if let Ok(mut cache) = self.answers.lock() {
             cache.insert(key, answers.clone());
         }

@@ -70,7 +70,11 @@ pub async fn crosswalk(
         sources: None,
         via,
     };
-    let answers = crosswalk::crosswalk(services, viewer, &request).await?;
+    let answers: Vec<crosswalk::Answer> = crosswalk::crosswalk(services, viewer, &request)
+        .await?
+        .iter()
+        .map(|answer| answer.as_ref().clone())
+        .collect();
     let organization = organizations::current(services, viewer).await?;
     let stem = format!("{}-{}-to-{}", organization.slug, from.slug, to.slug);
     Ok(match format {

@@ -44,6 +44,9 @@ pub enum Action {
     NewVersion,
     Approve,
     ReturnToDraft,
+    Fire,
+    Deliver,
+    GiveUp,
 }
 
 impl Action {
@@ -67,6 +70,9 @@ impl Action {
             Action::NewVersion => "new_version",
             Action::Approve => "approve",
             Action::ReturnToDraft => "return_to_draft",
+            Action::Fire => "fire",
+            Action::Deliver => "deliver",
+            Action::GiveUp => "give_up",
         }
     }
 }
@@ -86,8 +92,12 @@ pub enum Entity {
     GovernanceBody,
     ModelVersion,
     Organization,
+    Outbox,
+    Person,
     Policy,
     RaciAssignment,
+    ReportRun,
+    ReportSchedule,
     RequirementApplicability,
     RequirementMapping,
     Risk,
@@ -110,8 +120,12 @@ impl Entity {
             Entity::GovernanceBody => "governance_body",
             Entity::ModelVersion => "model_version",
             Entity::Organization => "organization",
+            Entity::Outbox => "outbox",
+            Entity::Person => "person",
             Entity::Policy => "policy",
             Entity::RaciAssignment => "raci_assignment",
+            Entity::ReportRun => "report_run",
+            Entity::ReportSchedule => "report_schedule",
             Entity::RequirementApplicability => "requirement_applicability",
             Entity::RequirementMapping => "requirement_mapping",
             Entity::Risk => "risk",

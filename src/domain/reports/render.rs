@@ -35,6 +35,15 @@ impl Format {
         }
     }
 
+    /// The format's name as callers give it (`html`, `text`, `json`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Text => "text",
+            Format::Json => "json",
+        }
+    }
+
     pub fn media_type(self) -> &'static str {
         match self {
             Format::Html => "text/html; charset=utf-8",

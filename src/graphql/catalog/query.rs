@@ -74,7 +74,10 @@ impl CatalogQuery {
             (None, Some(urn)) => services.catalog.requirement_by_urn(&urn),
             _ => Err(AppError::validation("give exactly one of `id` and `urn`")),
         };
-        found.map(|r| RequirementNode(r.clone())).gql()
+        found
+            .and_then(|r| services.catalog.shared(r.id))
+            .map(RequirementNode)
+            .gql()
     }
 
     /// Requirements across frameworks, filtered and paginated in catalog order. `parent` is a ref

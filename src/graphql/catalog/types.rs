@@ -1,5 +1,7 @@
 //! GraphQL wrappers of the catalog's domain types.
 
+use std::sync::Arc;
+
 use async_graphql::{
     Context, ID, Object, Result, SimpleObject,
     connection::{Connection, Edge},
@@ -43,7 +45,7 @@ pub fn requirement_connection(page: RequirementPage<'_>) -> RequirementConnectio
     connection.edges.extend(
         page.items
             .into_iter()
-            .map(|r| Edge::new(encode_cursor(r.id), RequirementNode(r.clone()))),
+            .map(|r| Edge::new(encode_cursor(r.id), RequirementNode(Arc::clone(r)))),
     );
     connection
 }
@@ -111,7 +113,7 @@ impl FrameworkNode {
             .catalog
             .top_level(self.0.id)
             .into_iter()
-            .map(|r| RequirementNode(r.clone()))
+            .filter_map(|r| services.catalog.shared(r.id).ok().map(RequirementNode))
             .collect())
     }
     /// This framework's requirements, filtered and paginated.
@@ -136,7 +138,7 @@ impl FrameworkNode {
 }
 
 /// One catalog row.
-pub struct RequirementNode(pub Requirement);
+pub struct RequirementNode(pub Arc<Requirement>);
 
 #[Object(name = "Requirement")]
 impl RequirementNode {
@@ -187,7 +189,7 @@ impl RequirementNode {
         Ok(services
             .catalog
             .parent(&self.0)
-            .map(|r| RequirementNode(r.clone())))
+            .and_then(|r| services.catalog.shared(r.id).ok().map(RequirementNode)))
     }
     /// Direct children in document order (a catalog row has at most a few dozen).
     #[graphql(complexity = "20 * child_complexity")]
@@ -197,7 +199,7 @@ impl RequirementNode {
             .catalog
             .children(self.0.id)
             .into_iter()
-            .map(|r| RequirementNode(r.clone()))
+            .filter_map(|r| services.catalog.shared(r.id).ok().map(RequirementNode))
             .collect())
     }
     /// From the top level down to the direct parent.
@@ -208,7 +210,7 @@ impl RequirementNode {
             .catalog
             .ancestors(&self.0)
             .into_iter()
-            .map(|r| RequirementNode(r.clone()))
+            .filter_map(|r| services.catalog.shared(r.id).ok().map(RequirementNode))
             .collect())
     }
 }

@@ -244,11 +244,7 @@ impl ControlMappingNode {
     async fn requirement(&self, ctx: &Context<'_>) -> Result<RequirementNode> {
         let services = ctx.data::<Services>()?;
         Ok(RequirementNode(
-            services
-                .catalog
-                .requirement(self.0.requirement_id)
-                .gql()?
-                .clone(),
+            services.catalog.shared(self.0.requirement_id).gql()?,
         ))
     }
     async fn relationship(&self) -> RelationshipValue {

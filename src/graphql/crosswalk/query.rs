@@ -89,11 +89,7 @@ impl CrosswalkQuery {
                 .into_iter()
                 .map(|(group_id, counts)| CoverageGroupNode { group_id, counts })
                 .collect(),
-            requirements: report
-                .requirements
-                .into_iter()
-                .map(RequirementCoverageNode)
-                .collect(),
+            assessed: report.requirements,
         })
     }
 

@@ -118,9 +118,7 @@ impl PathStepNode {
             return Ok(None);
         };
         let services = ctx.data::<Services>()?;
-        Ok(Some(RequirementNode(
-            services.catalog.requirement(id).gql()?.clone(),
-        )))
+        Ok(Some(RequirementNode(services.catalog.shared(id).gql()?)))
     }
     async fn control(&self) -> Option<ControlRef> {
         match &self.0 {
@@ -134,28 +132,20 @@ impl PathStepNode {
 }
 
 /// One answer of the crosswalk.
-pub struct AnswerNode(pub Answer);
+pub struct AnswerNode(pub std::sync::Arc<Answer>);
 
 #[Object(name = "CrosswalkAnswer")]
 impl AnswerNode {
     async fn source(&self, ctx: &Context<'_>) -> Result<RequirementNode> {
         let services = ctx.data::<Services>()?;
         Ok(RequirementNode(
-            services
-                .catalog
-                .requirement(self.0.source_id)
-                .gql()?
-                .clone(),
+            services.catalog.shared(self.0.source_id).gql()?,
         ))
     }
     async fn target(&self, ctx: &Context<'_>) -> Result<RequirementNode> {
         let services = ctx.data::<Services>()?;
         Ok(RequirementNode(
-            services
-                .catalog
-                .requirement(self.0.target_id)
-                .gql()?
-                .clone(),
+            services.catalog.shared(self.0.target_id).gql()?,
         ))
     }
     /// "source <relationship> target".
@@ -243,7 +233,7 @@ impl CoverageGroupNode {
     async fn group(&self, ctx: &Context<'_>) -> Result<RequirementNode> {
         let services = ctx.data::<Services>()?;
         Ok(RequirementNode(
-            services.catalog.requirement(self.group_id).gql()?.clone(),
+            services.catalog.shared(self.group_id).gql()?,
         ))
     }
     async fn counts(&self) -> CountsNode {
@@ -253,12 +243,27 @@ impl CoverageGroupNode {
 
 /// Coverage of a framework.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Coverage {
     pub framework: FrameworkNode,
     pub totals: CountsNode,
     pub groups: Vec<CoverageGroupNode>,
+    /// Read from the read model's shared copy only when the query selects it.
+    #[graphql(skip)]
+    pub assessed: std::sync::Arc<Vec<RequirementCoverage>>,
+}
+
+#[async_graphql::ComplexObject]
+impl Coverage {
+    /// Every assessed requirement with its status and contributing controls.
     #[graphql(complexity = "200 * child_complexity")]
-    pub requirements: Vec<RequirementCoverageNode>,
+    async fn requirements(&self) -> Vec<RequirementCoverageNode> {
+        self.assessed
+            .iter()
+            .cloned()
+            .map(RequirementCoverageNode)
+            .collect()
+    }
 }
 
 /// How one mapped control stands toward a requirement.
@@ -301,11 +306,7 @@ impl RequirementCoverageNode {
     async fn requirement(&self, ctx: &Context<'_>) -> Result<RequirementNode> {
         let services = ctx.data::<Services>()?;
         Ok(RequirementNode(
-            services
-                .catalog
-                .requirement(self.0.requirement_id)
-                .gql()?
-                .clone(),
+            services.catalog.shared(self.0.requirement_id).gql()?,
         ))
     }
     async fn status(&self) -> CoverageStatusValue {
