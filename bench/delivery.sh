@@ -52,8 +52,10 @@ print(json.dumps({'query': q, 'variables': {'i': {'name': 'bench', 'cron': '0 0 
     -d "{\"query\":\"mutation { sendReportScheduleNow(id: \\\"$schedule\\\") { id } }\"}" "$gql" >/dev/null
   local peak=0 rss count
   while true; do
-    count=$(cat "$data/count")
-    rss=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+    count=$(cat "$data/count" 2>/dev/null || true)
+    count=${count:-0}
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$server/status" 2>/dev/null || true)
+    rss=${rss:-0}
     [ "$rss" -gt "$peak" ] && peak=$rss
     [ "$count" -ge "$recipients" ] && break
     sleep 0.2

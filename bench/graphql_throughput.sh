@@ -5,6 +5,7 @@
 # Prints requests/s, p50 and p99 per query and the ratio to the baseline. Targets (issue
 # "Foundations"): crosswalk for one requirement >= 0.5x, a whole framework pair >= 0.1x,
 # coverage >= 0.3x, requirements (134 rows) >= 0.3x, p99 < 25 ms.
+# RESPONSE_CACHE=false measures with finished responses not kept (every request executes).
 #   bench/graphql_throughput.sh target/release/accord [SECONDS]
 set -euo pipefail
 bin=${1:?usage: bench/graphql_throughput.sh ACCORD_BINARY [SECONDS]}
@@ -20,7 +21,8 @@ trap cleanup EXIT
 
 "$bin" demo seed --org acme --size small --data-dir "$work/data" >/dev/null
 token=$("$bin" token issue --sub bench --org acme --role admin --ttl 1h --data-dir "$work/data")
-ACCORD_RATE_LIMIT__ENABLED=false NO_COLOR=1 "$bin" serve --listen 127.0.0.1:0 \
+echo "response cache: ${RESPONSE_CACHE:-true}"
+ACCORD_RATE_LIMIT__ENABLED=false ACCORD_GRAPHQL__RESPONSE_CACHE=${RESPONSE_CACHE:-true} NO_COLOR=1 "$bin" serve --listen 127.0.0.1:0 \
   --data-dir "$work/data" >"$work/serve.log" 2>&1 &
 server=$!
 addr=""

@@ -163,6 +163,9 @@ pub struct GraphqlConfig {
     pub introspection: bool,
     /// Wall-clock limit for one request's execution.
     pub timeout_secs: u64,
+    /// Keep finished responses of crosswalk and catalog queries until the organization's data
+    /// changes (checked on every request, across instances).
+    pub response_cache: bool,
 }
 
 impl Default for Config {
@@ -270,6 +273,7 @@ impl Default for GraphqlConfig {
             max_batch: 0,
             introspection: true,
             timeout_secs: 30,
+            response_cache: true,
         }
     }
 }

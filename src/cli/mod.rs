@@ -7,6 +7,7 @@ mod audit;
 mod crosswalk;
 mod demo;
 mod report;
+mod schedule;
 mod serve;
 mod token;
 
@@ -89,6 +90,16 @@ enum Command {
     Report {
         #[command(subcommand)]
         command: ReportCommand,
+    },
+    /// Report schedules: list them, or send one now.
+    Schedule {
+        #[command(subcommand)]
+        command: ScheduleCommand,
+    },
+    /// Email deliveries of scheduled reports: history, pending and given up.
+    Delivery {
+        #[command(subcommand)]
+        command: DeliveryCommand,
     },
     /// Demo data.
     Demo {
@@ -178,6 +189,46 @@ enum ReportCommand {
         /// Output file (default: stdout).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScheduleCommand {
+    /// Print an organization's schedules with their next run.
+    List {
+        /// Organization slug.
+        #[arg(long)]
+        org: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Build a schedule's report now and queue one email per recipient (a running `accord serve`
+    /// or `accord worker` sends them).
+    SendNow {
+        #[arg(long)]
+        org: String,
+        /// Schedule id.
+        #[arg(long)]
+        id: i32,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeliveryCommand {
+    /// Print deliveries, newest first, and the counts per state; exits 1 when any was given up.
+    List {
+        #[arg(long)]
+        org: String,
+        /// Only this state: pending, sent or failed.
+        #[arg(long)]
+        status: Option<String>,
+        /// Only this schedule's deliveries.
+        #[arg(long)]
+        schedule: Option<i32>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -465,6 +516,24 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         } => {
             let config = load_config(config_file, &data)?;
             report::build(config, &org, &kind, &format, out.as_deref()).await
+        }
+        Command::Schedule {
+            command: ScheduleCommand::List { org, data },
+        } => schedule::list(load_config(config_file, &data)?, &org).await,
+        Command::Schedule {
+            command: ScheduleCommand::SendNow { org, id, data },
+        } => schedule::send_now(load_config(config_file, &data)?, &org, id).await,
+        Command::Delivery {
+            command:
+                DeliveryCommand::List {
+                    org,
+                    status,
+                    schedule,
+                    data,
+                },
+        } => {
+            let config = load_config(config_file, &data)?;
+            schedule::deliveries(config, &org, status.as_deref(), schedule).await
         }
         Command::Demo {
             command:

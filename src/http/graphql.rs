@@ -19,6 +19,7 @@ use super::AppState;
 use super::admission::admit;
 use super::body::{BodyError, read_limited};
 use super::response::error;
+use super::response_cache;
 use crate::domain::kernel::viewer::Viewer;
 use crate::error_code::ErrorCode;
 use crate::graphql::errors::{coded_error, finalize_errors};
@@ -69,7 +70,7 @@ pub async fn post(
         }
     };
     match batch {
-        BatchRequest::Single(request) => respond(execute(&state, &viewer, request).await),
+        BatchRequest::Single(request) => execute_single(&state, &viewer, request).await,
         BatchRequest::Batch(requests) => {
             let max = state.config.graphql.max_batch;
             if max <= 1 {
@@ -144,7 +145,49 @@ pub async fn get(
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    respond(execute(&state, &viewer, request).await)
+    execute_single(&state, &viewer, request).await
+}
+
+/// Runs one request, answering from (and filling) the organization's response cache when the
+/// request only reads the crosswalk read model and the catalogs.
+async fn execute_single(state: &AppState, viewer: &Viewer, request: Request) -> HttpResponse {
+    let cached = state
+        .config
+        .graphql
+        .response_cache
+        .then(|| response_cache::key(viewer, &request))
+        .flatten();
+    let Some((organization_id, key)) = cached else {
+        return respond(execute(state, viewer, request).await);
+    };
+    let model = match state
+        .services
+        .read_model
+        .organization(&state.services, organization_id)
+        .await
+    {
+        Ok(model) => model,
+        Err(_) => return respond(execute(state, viewer, request).await),
+    };
+    if let Some(body) = model.response(key) {
+        return HttpResponse::Ok()
+            .content_type("application/json")
+            .body(body.to_vec());
+    }
+    let response = execute(state, viewer, request).await;
+    if !response.errors.is_empty() {
+        return respond(response);
+    }
+    match serde_json::to_vec(&response) {
+        Ok(bytes) => {
+            let body: std::sync::Arc<[u8]> = bytes.into();
+            model.keep_response(key, body.clone());
+            HttpResponse::Ok()
+                .content_type("application/json")
+                .body(body.to_vec())
+        }
+        Err(_) => respond(response),
+    }
 }
 
 /// True when the operation that would run is not a query. A document that does not parse, or

@@ -12,6 +12,7 @@ mod methods;
 pub mod rate_limit;
 mod reports;
 pub mod response;
+mod response_cache;
 mod security;
 
 use std::sync::Arc;

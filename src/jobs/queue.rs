@@ -226,6 +226,34 @@ pub async fn settle(
     Ok(settled.rows_affected == 1)
 }
 
+/// Gives a claimed job back without counting the attempt (stopped by shutdown before it
+/// finished), so another instance runs it without waiting for the lease to expire.
+pub async fn release(
+    db: &DatabaseConnection,
+    job: &ClaimedJob,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    job::Entity::update_many()
+        .col_expr(job::Column::Status, JobStatus::Queued.as_str().into())
+        .col_expr(job::Column::LeaseOwner, Option::<String>::None.into())
+        .col_expr(
+            job::Column::LeaseUntil,
+            Option::<DateTime<Utc>>::None.into(),
+        )
+        .col_expr(
+            job::Column::Attempts,
+            sea_orm::sea_query::Expr::col(job::Column::Attempts).sub(1),
+        )
+        .col_expr(job::Column::UpdatedAt, now.into())
+        .filter(job::Column::Id.eq(job.id))
+        .filter(job::Column::LeaseOwner.eq(owner))
+        .filter(job::Column::Status.eq(JobStatus::Running.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Jobs by status, for `accord jobs` and the operators' counters.
 pub async fn counts(db: &DatabaseConnection) -> AppResult<Vec<(String, String, i64)>> {
     let rows: Vec<(String, String, i64)> = job::Entity::find()

@@ -30,10 +30,12 @@ pub async fn run(
     while !*shutdown.borrow() {
         handler.tick().await;
         let mut running: JoinSet<(ClaimedJob, JobOutcome)> = JoinSet::new();
+        let mut claimed: Vec<ClaimedJob> = Vec::new();
         while running.len() < concurrency {
             let now = services.clock.now();
             match queue::claim(&services.db, &owner, now, lease).await {
                 Ok(Some(job)) => {
+                    claimed.push(job.clone());
                     let handler = handler.clone();
                     running.spawn(async move {
                         let outcome = handler.run(&job).await;
@@ -72,15 +74,28 @@ pub async fn run(
                 break;
             };
             match joined {
-                Ok((job, outcome)) => settle(&services, &job, &owner, &outcome).await,
+                Ok((job, outcome)) => {
+                    claimed.retain(|c| c.id != job.id);
+                    settle(&services, &job, &owner, &outcome).await
+                }
                 Err(err) => tracing::error!(%err, "a job task panicked; its lease will expire"),
             }
         }
         if !running.is_empty() {
-            // Shutdown outlasted the grace period: stop the rest; their leases expire and
-            // another instance runs them again.
+            // Shutdown outlasted the grace period: stop the rest and give them back, so another
+            // instance runs them at once rather than after their leases expire.
             running.abort_all();
-            tracing::warn!(left = running.len(), "jobs stopped by shutdown");
+            tracing::warn!(
+                left = claimed.len(),
+                "jobs stopped by shutdown; releasing them"
+            );
+            for job in &claimed {
+                if let Err(err) =
+                    queue::release(&services.db, job, &owner, services.clock.now()).await
+                {
+                    tracing::warn!(job = job.id, %err, "releasing a job failed; its lease will expire");
+                }
+            }
         }
         if !claimed_full_batch && !stopping {
             tokio::select! {

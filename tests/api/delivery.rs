@@ -410,6 +410,35 @@ async fn schedules_are_validated_and_guarded(backend: Backend) {
     assert_eq!(own.len(), 1);
     assert_eq!(own[0]["recipient"], "ceo@acme.test");
 
+    // "The system's Accountable" resolves through RACI and the directory at send time.
+    let system = crate::fixtures::create_system(&app, &token, "Scorer", "operate", "high").await;
+    person(&app, &token, "dana", "dana@acme.test", &["editor"]).await;
+    app.ok(
+        &token,
+        r#"mutation($s: ID!) { assignRaci(subjectType: ai_system, subjectId: $s, party: "dana", role: accountable) { id } }"#,
+        json!({ "s": system }),
+    )
+    .await;
+    let by_raci = app
+        .ok(
+            &token,
+            SCHEDULE,
+            json!({ "i": { "name": "Owner pack", "cron": "0 9 * * *",
+                "recipients": { "accountableFor": [{ "subjectType": "ai_system", "subjectId": system }] } } }),
+        )
+        .await;
+    let preview = app
+        .ok(
+            &token,
+            "query($s: ID!) { reportEmailPreview(scheduleId: $s) { recipients } }",
+            json!({ "s": by_raci["createReportSchedule"]["id"] }),
+        )
+        .await;
+    assert_eq!(
+        preview["reportEmailPreview"]["recipients"],
+        json!(["dana@acme.test"])
+    );
+
     // Another organization sees none of it.
     let other = app.admin("globex").await;
     let (_, hidden) = app

@@ -61,5 +61,6 @@ mod errors;
 mod graphiql;
 mod hardening;
 mod health;
+mod layers;
 mod limits;
 mod schema;

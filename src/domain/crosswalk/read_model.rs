@@ -31,7 +31,16 @@ pub struct OrgModel {
     coverage: Mutex<HashMap<i32, CachedCoverage>>,
     /// Every answer of a framework pair, by `(from, to, via direct, via controls)`.
     answers: Mutex<HashMap<PairKey, Arc<Vec<Arc<Answer>>>>>,
+    /// Finished API responses that depend only on this model and the immutable catalogs, by a
+    /// hash of the request (see `crate::http::response_cache`); dropped with the model when the
+    /// organization's audit sequence moves.
+    responses: Mutex<HashMap<u64, Arc<[u8]>>>,
 }
+
+/// Responses kept per organization model; beyond it new ones are not kept.
+const MAX_RESPONSES: usize = 256;
+/// Largest response kept.
+const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// `(from framework, to framework, via direct, via controls)`.
 pub type PairKey = (i32, i32, bool, bool);
@@ -66,6 +75,7 @@ impl ReadModel {
             edges: crate::domain::crosswalk::control_edges(services, organization_id).await?,
             coverage: Mutex::new(HashMap::new()),
             answers: Mutex::new(HashMap::new()),
+            responses: Mutex::new(HashMap::new()),
         });
         if let Ok(mut orgs) = self.orgs.write() {
             // Two requests may build at once; keep the newer.
@@ -86,6 +96,23 @@ impl ReadModel {
 }
 
 impl OrgModel {
+    /// A response kept for the request hash `key`.
+    pub fn response(&self, key: u64) -> Option<Arc<[u8]>> {
+        self.responses.lock().ok()?.get(&key).cloned()
+    }
+
+    /// Keeps a response for `key`, within the cache's bounds.
+    pub fn keep_response(&self, key: u64, body: Arc<[u8]>) {
+        if body.len() > MAX_RESPONSE_BYTES {
+            return;
+        }
+        if let Ok(mut responses) = self.responses.lock()
+            && (responses.len() < MAX_RESPONSES || responses.contains_key(&key))
+        {
+            responses.insert(key, body);
+        }
+    }
+
     /// Every answer of a framework pair, computed by `compute` once per model.
     pub fn pair_answers(
         &self,

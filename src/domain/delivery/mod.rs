@@ -64,6 +64,12 @@ pub async fn preview(
         &schedule.recipients.bodies,
     )
     .await?;
+    let accountable = recipients::accountable(
+        services,
+        schedule.organization_id,
+        &schedule.recipients.accountable_for,
+    )
+    .await?;
     let occurrence = schedule.next_run_at.unwrap_or_else(|| services.clock.now());
     let content = email::Content {
         schedule_name: &schedule.name,
@@ -81,7 +87,7 @@ pub async fn preview(
         subject: email::subject(&content),
         text,
         html,
-        recipients: recipients::resolve(&schedule.recipients, &people, &members),
+        recipients: recipients::resolve(&schedule.recipients, &people, &members, &accountable),
         unresolved_members: recipients::unresolved(&people, &members),
         next_run_at: schedule.next_run_at,
     })

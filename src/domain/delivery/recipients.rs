@@ -3,12 +3,14 @@
 
 use std::collections::BTreeSet;
 
-use entity::{body_member, governance_body};
+use entity::{body_member, governance_body, raci_assignment};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::schedules::Recipients;
+use super::schedules::{RaciRef, Recipients};
 use crate::domain::Services;
+use crate::domain::kernel::vocabulary::Vocabulary;
 use crate::domain::people::Person;
+use crate::domain::raci::{PartyKind, RaciRole};
 use crate::error::AppResult;
 
 /// The token subjects of the members of `bodies` (bodies of other organizations are ignored).
@@ -37,9 +39,37 @@ pub async fn body_members(
         .collect())
 }
 
-/// Every address the recipients name, lower-cased, each once, in order. A member or role
-/// holder with no directory entry has no address and is skipped (the preview shows who).
-pub fn resolve(recipients: &Recipients, people: &[Person], members: &[String]) -> Vec<String> {
+/// Who is Accountable for each record: `(party, kind)` pairs.
+pub async fn accountable(
+    services: &Services,
+    organization_id: i32,
+    records: &[RaciRef],
+) -> AppResult<Vec<(String, PartyKind)>> {
+    let mut out = Vec::new();
+    for record in records {
+        let rows = raci_assignment::Entity::find()
+            .filter(raci_assignment::Column::OrganizationId.eq(organization_id))
+            .filter(raci_assignment::Column::SubjectType.eq(record.subject_type.as_str()))
+            .filter(raci_assignment::Column::SubjectId.eq(record.subject_id))
+            .filter(raci_assignment::Column::Role.eq(RaciRole::Accountable.as_str()))
+            .all(&services.db)
+            .await?;
+        for row in rows {
+            out.push((row.party, PartyKind::stored(&row.party_kind)?));
+        }
+    }
+    Ok(out)
+}
+
+/// Every address the recipients name, lower-cased, each once, in order. A member, role holder
+/// or accountable party with no directory entry has no address and is skipped (the preview
+/// shows who).
+pub fn resolve(
+    recipients: &Recipients,
+    people: &[Person],
+    members: &[String],
+    accountable: &[(String, PartyKind)],
+) -> Vec<String> {
     let mut out = BTreeSet::new();
     for address in &recipients.addresses {
         out.insert(address.trim().to_lowercase());
@@ -50,7 +80,11 @@ pub fn resolve(recipients: &Recipients, people: &[Person], members: &[String]) -
             .iter()
             .any(|r| recipients.roles.iter().any(|wanted| wanted == r));
         let by_body = members.iter().any(|m| m == &person.subject);
-        if by_role || by_body {
+        let by_raci = accountable.iter().any(|(party, kind)| match kind {
+            PartyKind::Person => party == &person.subject,
+            PartyKind::Team => person.teams.iter().any(|t| t == party),
+        });
+        if by_role || by_body || by_raci {
             out.insert(person.email.trim().to_lowercase());
         }
     }

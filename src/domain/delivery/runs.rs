@@ -148,7 +148,13 @@ pub async fn build(
     let people = people::all_of(services, organization_id).await?;
     let members =
         recipients::body_members(services, organization_id, &schedule.recipients.bodies).await?;
-    let addresses = recipients::resolve(&schedule.recipients, &people, &members);
+    let accountable = recipients::accountable(
+        services,
+        organization_id,
+        &schedule.recipients.accountable_for,
+    )
+    .await?;
+    let addresses = recipients::resolve(&schedule.recipients, &people, &members, &accountable);
 
     let mut txn = Write::begin_as(services, Some(organization_id), actor).await?;
     txn.set_organization(organization_id);

@@ -19,6 +19,7 @@ use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::validate;
 use crate::domain::kernel::viewer::{Role, Viewer};
 use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
+use crate::domain::raci::RaciSubject;
 use crate::domain::reports::{self, render::Format};
 use crate::error::{AppError, AppResult};
 use crate::mail::message::mailbox;
@@ -38,6 +39,17 @@ pub struct Recipients {
     /// Every member of these governance bodies (by id), through the people directory.
     #[serde(default)]
     pub bodies: Vec<i32>,
+    /// Whoever is Accountable (RACI) for these records when the email is sent: a person, or
+    /// everyone in the directory on that team.
+    #[serde(default)]
+    pub accountable_for: Vec<RaciRef>,
+}
+
+/// A record a RACI assignment can be about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaciRef {
+    pub subject_type: RaciSubject,
+    pub subject_id: i32,
 }
 
 /// A schedule as the API shows it.
@@ -205,14 +217,16 @@ fn check(input: &ScheduleInput) -> AppResult<Checked> {
         recipients.roles.push(role.as_str().to_string());
     }
     recipients.bodies = input.recipients.bodies.clone();
+    recipients.accountable_for = input.recipients.accountable_for.clone();
     if recipients.addresses.is_empty()
         && recipients.roles.is_empty()
         && recipients.bodies.is_empty()
+        && recipients.accountable_for.is_empty()
     {
         return Err(AppError::rule(
             "recipients",
             "required",
-            "a schedule needs recipients: addresses, roles or governance bodies",
+            "a schedule needs recipients: addresses, roles, governance bodies or accountable parties",
         ));
     }
     let subject_template = match input.subject_template.as_deref().map(str::trim) {

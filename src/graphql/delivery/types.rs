@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::delivery::Preview;
 use crate::domain::delivery::runs::{Delivery, DeliveryStatus, Run, Trigger};
-use crate::domain::delivery::schedules::{Recipients, Schedule, ScheduleInput};
+use crate::domain::delivery::schedules::{RaciRef, Recipients, Schedule, ScheduleInput};
 use crate::graphql::errors::GqlResultExt;
+use crate::graphql::raci::types::RaciSubjectValue;
 use crate::graphql::util::{id, parse_id};
 use crate::graphql::vocabulary::graphql_vocabulary;
 
@@ -32,6 +33,17 @@ pub struct RecipientsNode {
     /// Every member of these governance bodies, through the people directory.
     #[graphql(default)]
     pub body_ids: Vec<ID>,
+    /// Whoever is Accountable (RACI) for these records when the email is sent.
+    #[graphql(default)]
+    pub accountable_for: Vec<RaciRefNode>,
+}
+
+/// A record a RACI assignment can be about.
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "RaciRefInput", name = "RaciRef")]
+pub struct RaciRefNode {
+    pub subject_type: RaciSubjectValue,
+    pub subject_id: ID,
 }
 
 /// A report schedule.
@@ -70,6 +82,15 @@ impl From<Schedule> for ScheduleNode {
                 addresses: s.recipients.addresses,
                 roles: s.recipients.roles,
                 body_ids: s.recipients.bodies.into_iter().map(id).collect(),
+                accountable_for: s
+                    .recipients
+                    .accountable_for
+                    .into_iter()
+                    .map(|r| RaciRefNode {
+                        subject_type: r.subject_type.into(),
+                        subject_id: id(r.subject_id),
+                    })
+                    .collect(),
             },
             subject_template: s.subject_template,
             enabled: s.enabled,
@@ -110,6 +131,18 @@ impl ScheduleInputNode {
             .map(parse_id)
             .collect::<Result<Vec<_>, _>>()
             .gql()?;
+        let accountable_for = self
+            .recipients
+            .accountable_for
+            .iter()
+            .map(|r| {
+                Ok(RaciRef {
+                    subject_type: r.subject_type.into(),
+                    subject_id: parse_id(&r.subject_id)?,
+                })
+            })
+            .collect::<Result<Vec<_>, crate::error::AppError>>()
+            .gql()?;
         Ok(ScheduleInput {
             name: self.name,
             report_kind: self.report_kind,
@@ -120,6 +153,7 @@ impl ScheduleInputNode {
                 addresses: self.recipients.addresses,
                 roles: self.recipients.roles,
                 bodies,
+                accountable_for,
             },
             subject_template: self.subject_template,
             enabled: self.enabled,
