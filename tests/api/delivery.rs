@@ -510,6 +510,19 @@ async fn a_missed_occurrence_runs_once_and_keeps_local_time_across_dst(backend: 
         instant(&after["reportSchedule"]["lastRunAt"]),
         at("2027-03-27T08:00:00Z")
     );
+    // A run sent now covers the period since that occurrence.
+    let now = app
+        .ok(
+            &token,
+            "mutation($s: ID!) { sendReportScheduleNow(id: $s) { periodStart trigger } }",
+            json!({ "s": schedule }),
+        )
+        .await;
+    assert_eq!(now["sendReportScheduleNow"]["trigger"], "manual");
+    assert_eq!(
+        instant(&now["sendReportScheduleNow"]["periodStart"]),
+        at("2027-03-27T08:00:00Z")
+    );
     app.stop().await;
 }
 

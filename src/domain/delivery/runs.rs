@@ -54,6 +54,8 @@ pub struct Run {
     pub report_kind: String,
     pub occurrence: String,
     pub trigger: Trigger,
+    /// The previous occurrence: the run reports on what changed since then.
+    pub period_start: Option<DateTime<Utc>>,
     pub checksum: String,
     pub recipients: Vec<String>,
     pub formats: Vec<String>,
@@ -115,14 +117,25 @@ pub fn message_id(run_id: i32, recipient: &str, domain: &str) -> String {
 
 /// Builds and stores the run of `schedule` for `occurrence` with its outbox and mail jobs.
 /// `None` when that occurrence already has a run (another instance, or a retried job).
+/// The period a run covers: from the schedule's previous occurrence (if any) to this one.
+#[derive(Debug, Clone, Copy)]
+pub struct Occurrence {
+    pub at: DateTime<Utc>,
+    pub since: Option<DateTime<Utc>>,
+}
+
 pub async fn build(
     services: &Services,
     schedule: &Schedule,
-    occurrence: DateTime<Utc>,
+    occurrence: Occurrence,
     trigger: Trigger,
     actor: String,
     settings: &RunSettings,
 ) -> AppResult<Option<Run>> {
+    let Occurrence {
+        at: occurrence,
+        since: period_start,
+    } = occurrence;
     let occurrence_text = occurrence.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let organization_id = schedule.organization_id;
     if run_exists(&services.db, schedule.id, &occurrence_text).await? {
@@ -173,6 +186,7 @@ pub async fn build(
             "formats": schedule.formats,
             "recipients": schedule.recipients,
             "occurrence": occurrence_text,
+            "period": { "from": period_start, "to": occurrence },
         })
         .to_string()),
         checksum: Set(checksum.clone()),
@@ -229,6 +243,7 @@ pub async fn build(
         report_kind: run.report_kind,
         occurrence: run.occurrence,
         trigger,
+        period_start,
         checksum,
         recipients: addresses,
         formats: schedule.formats.clone(),
@@ -291,7 +306,11 @@ pub async fn enqueue_due(services: &Services) -> AppResult<usize> {
             &*txn,
             NewJob {
                 kind: RUN_JOB,
-                payload: json!({ "schedule_id": row.id, "occurrence": occurrence_text }),
+                payload: json!({
+                    "schedule_id": row.id,
+                    "occurrence": occurrence_text,
+                    "since": row.last_run_at,
+                }),
                 dedupe_key: format!("run:{}:{occurrence_text}", row.id),
                 run_at: now,
                 max_attempts: 5,
@@ -322,11 +341,14 @@ pub async fn send_now(
 ) -> AppResult<Run> {
     viewer.require(Permission::WriteRecords)?;
     let schedule = super::schedules::get(services, viewer, schedule_id).await?;
-    let now = services.clock.now();
+    let occurrence = Occurrence {
+        at: services.clock.now(),
+        since: schedule.last_run_at,
+    };
     build(
         services,
         &schedule,
-        now,
+        occurrence,
         Trigger::Manual,
         viewer.describe(),
         settings,

@@ -57,10 +57,17 @@ impl DeliveryWorker {
             Ok(None) => return JobOutcome::Done,
             Err(err) => return self.retry(job, err.to_string()),
         };
+        let since = job.payload["since"]
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc));
         match runs::build(
             &self.services,
             &schedule,
-            occurrence,
+            runs::Occurrence {
+                at: occurrence,
+                since,
+            },
             Trigger::Scheduled,
             "scheduler".into(),
             &self.settings(),

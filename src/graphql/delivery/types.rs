@@ -207,6 +207,8 @@ pub struct RunNode {
     pub report_kind: String,
     pub occurrence: String,
     pub trigger: TriggerValue,
+    /// The schedule's previous occurrence: the period runs from there to `occurrence`.
+    pub period_start: Option<DateTime<Utc>>,
     /// SHA-256 over the outputs' SHA-256s.
     pub checksum: String,
     pub recipients: Vec<String>,
@@ -222,6 +224,7 @@ impl From<Run> for RunNode {
             report_kind: r.report_kind,
             occurrence: r.occurrence,
             trigger: r.trigger.into(),
+            period_start: r.period_start,
             checksum: r.checksum,
             recipients: r.recipients,
             formats: r.formats,
