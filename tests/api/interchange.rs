@@ -79,7 +79,7 @@ async fn exports_are_valid_oscal_and_csv(backend: Backend) {
         )
         .await;
     assert_eq!(status, 200);
-    assert!(csv.starts_with("source_id,source_framework,target_id,target_framework,relationship,rationale,strength,confidence,inferred,path,provenance"));
+    assert!(csv.starts_with("source_id,source_framework,target_id,target_framework,relationship,rationale,strength,score,confidence,inferred,path,provenance"));
     assert!(csv.lines().count() > 50);
 
     let url = app

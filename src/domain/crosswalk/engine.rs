@@ -80,6 +80,8 @@ pub struct Answer {
     pub relationship: AnswerRelationship,
     pub rationale: Option<Rationale>,
     pub strength: Option<i32>,
+    /// 0-100: how much the answer can be relied on, from its legs (see [`score`]).
+    pub score: i32,
     pub confidence: Option<String>,
     pub inferred: bool,
     /// A direct mapping read in its stored reverse direction.
@@ -171,22 +173,47 @@ pub fn compute(
         }
     }
 
+    // Per source requirement, the strongest answers first; ties in catalog order, direct first.
     let order = |id: i32| catalog.requirement(id).map(|r| r.ord).unwrap_or(i32::MAX);
     answers.sort_by(|a, b| {
         (
             order(a.source_id),
+            std::cmp::Reverse(a.score),
             order(a.target_id),
             a.via == Via::Controls,
             control_code(a),
         )
             .cmp(&(
                 order(b.source_id),
+                std::cmp::Reverse(b.score),
                 order(b.target_id),
                 b.via == Via::Controls,
                 control_code(b),
             ))
     });
     answers
+}
+
+/// Neutral strength for a leg that states none (imported mappings may omit it).
+const UNSTATED_STRENGTH: i32 = 5;
+
+/// An answer's score, 0-100: the relationship's weight (equal 1.0; subset_of or superset_of
+/// 0.85; intersects_with 0.6; related, connected through a pivot with no set relation, 0.35)
+/// times each leg's strength out of 10 (5 when a leg states none). A direct mapping has one leg;
+/// an answer through a control has two, so it ranks below an equally strong direct one.
+pub fn score(relationship: AnswerRelationship, strengths: &[Option<i32>]) -> i32 {
+    let weight = match relationship {
+        AnswerRelationship::Set(Relationship::Equal) => 1.0,
+        AnswerRelationship::Set(Relationship::SubsetOf | Relationship::SupersetOf) => 0.85,
+        AnswerRelationship::Set(Relationship::IntersectsWith) => 0.6,
+        AnswerRelationship::Related => 0.35,
+        AnswerRelationship::Set(Relationship::NotRelated) => 0.0,
+    };
+    let legs: f64 = strengths
+        .iter()
+        .map(|s| f64::from(s.unwrap_or(UNSTATED_STRENGTH).clamp(0, 10)) / 10.0)
+        .product();
+    (100.0 * weight * legs).round() as i32
 }
 
 fn control_code(answer: &Answer) -> &str {
@@ -213,6 +240,7 @@ fn direct_answer(
         relationship: AnswerRelationship::Set(relationship),
         rationale: edge.rationale,
         strength: edge.strength,
+        score: score(AnswerRelationship::Set(relationship), &[edge.strength]),
         confidence: edge.confidence.clone(),
         inferred: false,
         derived_inverse,
@@ -244,6 +272,7 @@ fn through_control(source: &ControlEdge, target: &ControlEdge) -> Option<Answer>
         relationship,
         rationale,
         strength,
+        score: score(relationship, &[source.edge.strength, target.edge.strength]),
         confidence: Some("inferred".into()),
         inferred: true,
         derived_inverse: false,

@@ -10,7 +10,7 @@ use crate::domain::crosswalk::relationship::{Rationale, Relationship};
 use crate::error::{AppError, AppResult};
 
 /// Column order of exports (imports accept any order, extra columns ignored).
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 13] = [
     "source_id",
     "source_framework",
     "target_id",
@@ -18,6 +18,7 @@ pub const COLUMNS: [&str; 12] = [
     "relationship",
     "rationale",
     "strength",
+    "score",
     "confidence",
     "inferred",
     "path",
@@ -55,6 +56,7 @@ pub fn write(catalog: &CatalogSnapshot, answers: &[Answer]) -> AppResult<String>
                 answer.relationship.as_str(),
                 answer.rationale.map(|r| r.as_str()).unwrap_or(""),
                 &answer.strength.map(|s| s.to_string()).unwrap_or_default(),
+                &answer.score.to_string(),
                 answer.confidence.as_deref().unwrap_or(""),
                 if answer.inferred { "true" } else { "false" },
                 &path_text(catalog, &answer.path),

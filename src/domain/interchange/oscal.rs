@@ -218,7 +218,11 @@ pub fn mapping_collection(
                     json!({ "category": confidence.trim() }),
                 );
             }
-            let mut props = vec![prop("inferred", answer.inferred), prop("path", &path)];
+            let mut props = vec![
+                prop("inferred", answer.inferred),
+                prop("path", &path),
+                prop("score", answer.score),
+            ];
             if let Some(strength) = answer.strength {
                 props.push(prop("strength", strength));
             }

@@ -9,6 +9,7 @@ use super::types::{
 use crate::domain::Services;
 use crate::domain::crosswalk::coverage;
 use crate::domain::crosswalk::{self, CrosswalkRequest, Via};
+use crate::error::AppError;
 use crate::graphql::catalog::types::FrameworkNode;
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::viewer;
@@ -37,6 +38,8 @@ impl CrosswalkQuery {
     /// What in framework `to` corresponds to framework `from` (or to one of its requirements and
     /// that requirement's descendants), directly and through common controls, with relationship,
     /// rationale, path and provenance of each answer. Frameworks by slug (newest version).
+    /// Answers come strongest first (`score`) for each source requirement; `minScore` (0-100)
+    /// leaves out weaker ones.
     #[graphql(complexity = "first.unwrap_or(100).max(0) as usize * child_complexity")]
     #[allow(clippy::too_many_arguments)]
     async fn crosswalk(
@@ -46,10 +49,21 @@ impl CrosswalkQuery {
         to: String,
         requirement: Option<String>,
         via: Option<Vec<ViaValue>>,
+        min_score: Option<i32>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<OffsetConnection<AnswerNode>> {
         let services = ctx.data::<Services>()?;
+        if let Some(min) = min_score
+            && !(0..=100).contains(&min)
+        {
+            return Err(AppError::rule(
+                "minScore",
+                "score_range",
+                format!("minScore must be between 0 and 100 (got {min})"),
+            ))
+            .gql();
+        }
         let from = services.catalog.framework(&from, None).gql()?;
         let to = services.catalog.framework(&to, None).gql()?;
         let sources = requirement
@@ -62,9 +76,12 @@ impl CrosswalkQuery {
             sources,
             via: via_list(via),
         };
-        let answers = crosswalk::crosswalk(services, viewer(ctx), &request)
+        let mut answers = crosswalk::crosswalk(services, viewer(ctx), &request)
             .await
             .gql()?;
+        if let Some(min) = min_score {
+            answers.retain(|answer| answer.score >= min);
+        }
         paginate("answer", answers, first, after, AnswerNode).gql()
     }
 

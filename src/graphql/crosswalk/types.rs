@@ -160,6 +160,13 @@ impl AnswerNode {
     async fn strength(&self) -> Option<i32> {
         self.0.strength
     }
+    /// 0-100, how far the answer can be relied on: the relationship's weight (equal 1.0,
+    /// subset_of or superset_of 0.85, intersects_with 0.6, RELATED 0.35) times each leg's
+    /// strength out of 10 (5 when a leg states none). A direct mapping has one leg, an answer
+    /// through a control two. Answers come strongest first for each source requirement.
+    async fn score(&self) -> i32 {
+        self.0.score
+    }
     async fn confidence(&self) -> Option<&str> {
         self.0.confidence.as_deref()
     }

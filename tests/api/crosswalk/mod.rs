@@ -9,7 +9,7 @@ mod coverage;
 mod read_model;
 
 use crate::fixtures::{create_control, map_control as map};
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, error_code};
 
 backend_tests!(
     shipped_direct_crosswalks_answer_directly_beside_controls,
@@ -17,6 +17,7 @@ backend_tests!(
     csf_to_iso_answers_and_inverse_is_consistent,
     composition_through_a_control_is_honest,
     library_maps_every_assessed_requirement,
+    answers_are_ranked_by_score_and_filtered_by_min_score,
 );
 
 const CROSSWALK: &str = r#"query($from: String!, $to: String!, $req: String, $via: [Via!], $first: Int) {
@@ -322,5 +323,59 @@ async fn shipped_direct_crosswalks_answer_directly_beside_controls(backend: Back
         .map(|a| a["node"]["inferred"].as_bool().unwrap_or(false))
         .collect();
     assert!(kinds.contains(&false) && kinds.contains(&true), "{both}");
+    app.stop().await;
+}
+
+const RANKED: &str = r#"query($min: Int) { crosswalk(from: "nist-csf", to: "iso-iec-42001", minScore: $min, first: 1000) {
+    totalCount edges { node { source { refId } target { refId } relationship strength score inferred } } } }"#;
+
+async fn answers_are_ranked_by_score_and_filtered_by_min_score(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.admin("acme").await;
+    let all = app.ok(&token, RANKED, json!({ "min": null })).await;
+    let list = answers(&all);
+    assert!(list.len() > 100, "{}", list.len());
+    for pair in list.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(
+            (0..=100).contains(&a["score"].as_i64().expect("score")),
+            "{a}"
+        );
+        if a["source"]["refId"] == b["source"]["refId"] {
+            assert!(
+                a["score"].as_i64() >= b["score"].as_i64(),
+                "strongest first for each source: {a} then {b}"
+            );
+        }
+    }
+    // A direct equal mapping at strength 10 would score 100; through a control, two legs.
+    let through_control = list
+        .iter()
+        .find(|a| a["inferred"] == true && a["relationship"] == "INTERSECTS_WITH")
+        .expect("an inferred intersecting answer");
+    assert!(
+        through_control["score"].as_i64() <= Some(60),
+        "{through_control}"
+    );
+    // The strongest answers only: minScore at the highest score keeps exactly those.
+    let top = list
+        .iter()
+        .filter_map(|a| a["score"].as_i64())
+        .max()
+        .expect("scores");
+    let strong = app.ok(&token, RANKED, json!({ "min": top })).await;
+    let kept = answers(&strong);
+    assert!(!kept.is_empty() && kept.len() < list.len(), "top {top}");
+    assert!(kept.iter().all(|a| a["score"].as_i64() == Some(top)));
+    assert_eq!(
+        kept.len(),
+        list.iter()
+            .filter(|a| a["score"].as_i64() == Some(top))
+            .count()
+    );
+    let (_, refused) = app.graphql_as(&token, RANKED, json!({ "min": 101 })).await;
+    assert_eq!(error_code(&refused), "VALIDATION", "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "minScore");
+    assert_eq!(refused["errors"][0]["extensions"]["rule"], "score_range");
     app.stop().await;
 }
