@@ -37,6 +37,7 @@ pub struct QueryRoot(
     catalog::CatalogQuery,
     account::AccountQuery,
     controls::ControlQuery,
+    controls::EditionQuery,
     crosswalk::CrosswalkQuery,
     audit::AuditQuery,
     inventory::InventoryQuery,
@@ -56,6 +57,7 @@ pub struct QueryRoot(
 pub struct MutationRoot(
     account::AccountMutation,
     controls::ControlMutation,
+    controls::EditionMutation,
     crosswalk::CrosswalkMutation,
     inventory::InventoryMutation,
     governance::GovernanceMutation,

@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod crosswalks;
+pub mod edition;
 
 use std::sync::OnceLock;
 
