@@ -9,14 +9,11 @@
 use std::collections::{BTreeSet, HashMap};
 
 use entity::{control, control_mapping, requirement_mapping};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Serialize;
 
 use super::{Library, LibraryControl, library};
 use crate::domain::Services;
-use crate::domain::controls::{ControlStatus, Effectiveness};
 use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::vocabulary;
@@ -267,25 +264,9 @@ async fn insert_control(
             control.code
         )));
     }
-    let row = control::ActiveModel {
-        organization_id: Set(organization_id),
-        code: Set(control.code.clone()),
-        domain: Set(control.domain.clone()),
-        title: Set(control.title.clone()),
-        description: Set(control.description.clone()),
-        owner: Set(None),
-        status: Set(ControlStatus::Planned.as_str().to_string()),
-        effectiveness: Set(Effectiveness::NotAssessed.as_str().to_string()),
-        review_frequency_days: Set(control.review_frequency_days),
-        not_applicable_reason: Set(None),
-        library_code: Set(Some(control.code.clone())),
-        retired_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&**txn)
-    .await?;
+    let row = super::control_row(control, organization_id, now)
+        .insert(&**txn)
+        .await?;
     Ok(row.id)
 }
 
@@ -301,24 +282,14 @@ async fn insert_mappings(
     let provenance = format!("{LIBRARY_PROVENANCE}{}", shipped.version);
     let mut count = 0;
     for m in shipped.mappings.iter().filter(|m| m.control == code) {
-        let framework = services.catalog.framework(&m.framework, Some(&m.version))?;
-        let requirement = services
-            .catalog
-            .requirement_by_ref(framework.id, &m.requirement)?;
-        control_mapping::ActiveModel {
-            organization_id: Set(organization_id),
-            control_id: Set(control_id),
-            requirement_id: Set(requirement.id),
-            relationship: Set(m.relationship.as_str().to_string()),
-            rationale: Set(m.rationale.as_str().to_string()),
-            strength: Set(m.strength),
-            confidence: Set(Some("high".into())),
-            justification: Set(m.justification.clone()),
-            provenance: Set(provenance.clone()),
-            created_by: Set("accord".into()),
-            created_at: Set(now),
-            ..Default::default()
-        }
+        super::mapping_row(
+            &services.catalog,
+            m,
+            organization_id,
+            control_id,
+            &provenance,
+            now,
+        )?
         .insert(&**txn)
         .await?;
         count += 1;

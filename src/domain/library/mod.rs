@@ -234,15 +234,13 @@ pub fn verify(catalog: &CatalogSnapshot) -> AppResult<()> {
     Ok(())
 }
 
-/// Copies the library into a new organization inside the caller's transaction.
-pub async fn seed_organization<C: ConnectionTrait>(
-    txn: &C,
-    catalog: &CatalogSnapshot,
+/// A library control as a new row of an organization: planned, not yet assessed.
+pub(crate) fn control_row(
+    c: &LibraryControl,
     organization_id: i32,
     now: DateTime<Utc>,
-) -> AppResult<(usize, usize)> {
-    let library = library()?;
-    let rows = library.controls.iter().map(|c| control::ActiveModel {
+) -> control::ActiveModel {
+    control::ActiveModel {
         organization_id: Set(organization_id),
         code: Set(c.code.clone()),
         domain: Set(c.domain.clone()),
@@ -258,7 +256,48 @@ pub async fn seed_organization<C: ConnectionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    });
+    }
+}
+
+/// A library mapping as a new row of the organization's control `control_id`.
+pub(crate) fn mapping_row(
+    catalog: &CatalogSnapshot,
+    m: &LibraryMapping,
+    organization_id: i32,
+    control_id: i32,
+    provenance: &str,
+    now: DateTime<Utc>,
+) -> AppResult<control_mapping::ActiveModel> {
+    let framework = catalog.framework(&m.framework, Some(&m.version))?;
+    let requirement = catalog.requirement_by_ref(framework.id, &m.requirement)?;
+    Ok(control_mapping::ActiveModel {
+        organization_id: Set(organization_id),
+        control_id: Set(control_id),
+        requirement_id: Set(requirement.id),
+        relationship: Set(m.relationship.as_str().to_string()),
+        rationale: Set(m.rationale.as_str().to_string()),
+        strength: Set(m.strength),
+        confidence: Set(Some("high".into())),
+        justification: Set(m.justification.clone()),
+        provenance: Set(provenance.to_string()),
+        created_by: Set("accord".into()),
+        created_at: Set(now),
+        ..Default::default()
+    })
+}
+
+/// Copies the library into a new organization inside the caller's transaction.
+pub async fn seed_organization<C: ConnectionTrait>(
+    txn: &C,
+    catalog: &CatalogSnapshot,
+    organization_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<(usize, usize)> {
+    let library = library()?;
+    let rows = library
+        .controls
+        .iter()
+        .map(|c| control_row(c, organization_id, now));
     control::Entity::insert_many(rows).exec(txn).await?;
     let ids: std::collections::HashMap<String, i32> = control::Entity::find()
         .filter(control::Column::OrganizationId.eq(organization_id))
@@ -271,25 +310,17 @@ pub async fn seed_organization<C: ConnectionTrait>(
     let provenance = format!("accord-library@{}", library.version);
     let mut mapping_rows = Vec::with_capacity(library.mappings.len());
     for m in &library.mappings {
-        let framework = catalog.framework(&m.framework, Some(&m.version))?;
-        let requirement = catalog.requirement_by_ref(framework.id, &m.requirement)?;
         let control_id = *ids.get(&m.control).ok_or_else(|| {
             AppError::internal(anyhow::anyhow!("unknown library control {}", m.control))
         })?;
-        mapping_rows.push(control_mapping::ActiveModel {
-            organization_id: Set(organization_id),
-            control_id: Set(control_id),
-            requirement_id: Set(requirement.id),
-            relationship: Set(m.relationship.as_str().to_string()),
-            rationale: Set(m.rationale.as_str().to_string()),
-            strength: Set(m.strength),
-            confidence: Set(Some("high".into())),
-            justification: Set(m.justification.clone()),
-            provenance: Set(provenance.clone()),
-            created_by: Set("accord".into()),
-            created_at: Set(now),
-            ..Default::default()
-        });
+        mapping_rows.push(mapping_row(
+            catalog,
+            m,
+            organization_id,
+            control_id,
+            &provenance,
+            now,
+        )?);
     }
     // Chunks keep each statement under SQLite's bound-parameter limit.
     for chunk in mapping_rows.chunks(500) {

@@ -7,7 +7,6 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::analytics::compute;
 use crate::analytics::counts::{Count, count_by};
 use crate::domain::account::organizations;
 use crate::domain::approvals::{ApprovalStatus, ApprovalSubject, Verdict};
@@ -18,6 +17,7 @@ use crate::domain::controls::{ControlStatus, Effectiveness};
 use crate::domain::crosswalk::coverage::{self, GroupBy};
 use crate::domain::inventory::{self, InventoryQuery};
 use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::blocking::compute;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::Vocabulary;
 use crate::domain::risks::{self, Basis, Category, Level, RiskStatus, Treatment, level_of};

@@ -415,7 +415,8 @@ pub async fn heatmap_of(
             (rating.likelihood, rating.impact)
         })
         .collect();
-    crate::analytics::compute(move || crate::analytics::heatmap::heatmap(&ratings)).await
+    crate::domain::kernel::blocking::compute(move || crate::analytics::heatmap::heatmap(&ratings))
+        .await
 }
 
 /// How many open risks of the organization name each threat (one query, threat keys only).
