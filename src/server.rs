@@ -163,9 +163,13 @@ pub fn job_runner(
         mail: config.mail.clone(),
         public_url: config.public_url.clone(),
     };
+    let metrics = crate::domain::metrics::worker::MetricsWorker::new(services.clone());
     Ok(crate::jobs::runner::run(
         services,
-        Arc::new(worker),
+        Arc::new(crate::jobs::Handlers(vec![
+            Arc::new(worker),
+            Arc::new(metrics),
+        ])),
         config.jobs.clone(),
         crate::jobs::runner::owner_name(),
         shutdown,

@@ -12,6 +12,7 @@ mod m20261129_000005_inventory_governance;
 mod m20261129_000006_policies_artifacts;
 mod m20261129_000007_risks;
 mod m20261202_000008_delivery;
+mod m20261203_000009_metrics;
 
 /// Runs every migration in order; `accord migrate` and `accord serve` both call it.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_policies_artifacts::Migration),
             Box::new(m20261129_000007_risks::Migration),
             Box::new(m20261202_000008_delivery::Migration),
+            Box::new(m20261203_000009_metrics::Migration),
         ]
     }
 }

@@ -4,5 +4,6 @@
 
 pub mod counts;
 pub mod heatmap;
+pub mod metrics;
 
 pub use polars::error::{PolarsError, PolarsResult};

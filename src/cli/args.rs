@@ -87,6 +87,11 @@ pub(super) enum Command {
         #[command(subcommand)]
         command: DeliveryCommand,
     },
+    /// Monitoring metrics: bulk import of points.
+    Metrics {
+        #[command(subcommand)]
+        command: MetricsCommand,
+    },
     /// Demo data.
     Demo {
         #[command(subcommand)]
@@ -215,6 +220,24 @@ pub(super) enum DeliveryCommand {
         /// Only this schedule's deliveries.
         #[arg(long)]
         schedule: Option<i32>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub(super) enum MetricsCommand {
+    /// Import a CSV or NDJSON file of points (gzip when it ends in .gz), all or nothing; exits 1
+    /// listing the bad lines when any is bad.
+    Import {
+        /// Organization slug.
+        #[arg(long)]
+        org: String,
+        /// The file: columns metric, ai_system, model_version, segment, time, value.
+        file: std::path::PathBuf,
+        /// csv or ndjson (default: from the file name).
+        #[arg(long)]
+        format: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },

@@ -25,13 +25,14 @@ pub async fn seed(
     eprintln!("seeding organization {org}...");
     let seeded = demo::seed(&services, org, &name, size).await?;
     println!(
-        "seeded {org}: {} AI systems, {} model versions, {} approved policies, {} evidenced controls, {} artefacts, {} risks",
+        "seeded {org}: {} AI systems, {} model versions, {} approved policies, {} evidenced controls, {} artefacts, {} risks, {} metric points",
         seeded.ai_systems,
         seeded.model_versions,
         seeded.policies,
         seeded.evidence,
         seeded.artifacts,
-        seeded.risks
+        seeded.risks,
+        seeded.metric_points
     );
     Ok(())
 }

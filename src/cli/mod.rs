@@ -7,6 +7,7 @@ mod args;
 mod audit;
 mod crosswalk;
 mod demo;
+mod metrics;
 mod report;
 mod schedule;
 mod serve;
@@ -236,6 +237,23 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         } => {
             let config = load_config(config_file, &data)?;
             schedule::deliveries(config, &org, status.as_deref(), schedule).await
+        }
+        Command::Metrics {
+            command:
+                MetricsCommand::Import {
+                    org,
+                    file,
+                    format,
+                    data,
+                },
+        } => {
+            metrics::import(
+                load_config(config_file, &data)?,
+                &org,
+                &file,
+                format.as_deref(),
+            )
+            .await
         }
         Command::Demo {
             command:

@@ -13,9 +13,11 @@ mod depth;
 pub mod errors;
 mod governance;
 pub mod guards;
+mod incidents;
 mod input_errors;
 mod inventory;
 pub mod limits;
+mod metrics;
 pub mod nesting;
 mod pagination;
 mod people;
@@ -49,6 +51,8 @@ pub struct QueryRoot(
     risks::RiskQuery,
     reports::ReportQuery,
     delivery::DeliveryQuery,
+    metrics::MetricQuery,
+    incidents::IncidentQuery,
     people::PeopleQuery,
 );
 
@@ -67,6 +71,7 @@ pub struct MutationRoot(
     artifacts::ArtifactMutation,
     risks::RiskMutation,
     delivery::DeliveryMutation,
+    metrics::MetricMutation,
     people::PeopleMutation,
 );
 

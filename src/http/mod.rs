@@ -9,6 +9,7 @@ mod graphql;
 mod health;
 mod interchange;
 mod methods;
+mod metrics;
 pub mod rate_limit;
 mod reports;
 pub mod response;
@@ -66,6 +67,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/imports/crosswalk", POST).route(web::post().to(interchange::crosswalk_import)),
     )
+    .service(resource("/ingest/metrics", POST).route(web::post().to(metrics::ingest)))
     .service(resource("/reports/{kind}", GET).route(web::get().to(reports::download)))
     .service(
         resource("/report-runs/{id}/{format}", GET).route(web::get().to(reports::stored_output)),

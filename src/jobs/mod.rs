@@ -29,9 +29,42 @@ pub enum JobOutcome {
 pub trait Handler: Send + Sync + 'static {
     /// Called every poll interval: enqueue whatever has become due.
     fn tick(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+    /// Whether this handler runs jobs of `kind`.
+    fn handles(&self, kind: &str) -> bool;
     /// Runs one claimed job.
     fn run<'a>(
         &'a self,
         job: &'a ClaimedJob,
     ) -> Pin<Box<dyn Future<Output = JobOutcome> + Send + 'a>>;
+}
+
+/// Several handlers as one: every tick reaches each, every job the first that handles its kind.
+pub struct Handlers(pub Vec<std::sync::Arc<dyn Handler>>);
+
+impl Handler for Handlers {
+    fn tick(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(async move {
+            for handler in &self.0 {
+                handler.tick().await;
+            }
+        })
+    }
+
+    fn handles(&self, kind: &str) -> bool {
+        self.0.iter().any(|h| h.handles(kind))
+    }
+
+    fn run<'a>(
+        &'a self,
+        job: &'a ClaimedJob,
+    ) -> Pin<Box<dyn Future<Output = JobOutcome> + Send + 'a>> {
+        match self.0.iter().find(|h| h.handles(&job.kind)) {
+            Some(handler) => handler.run(job),
+            None => {
+                Box::pin(
+                    async move { JobOutcome::Failed(format!("unknown job kind '{}'", job.kind)) },
+                )
+            }
+        }
+    }
 }

@@ -426,6 +426,14 @@ async fn allowed(app: &TestApp, token: &str, permission: &str, seq: usize) -> bo
             assert_ne!(status, 500);
             status != 403
         }
+        "ingest_metrics" => {
+            // An empty file: refused with 403 without the permission, a validation error with it.
+            let (status, _) = app
+                .post_file(token, "/ingest/metrics", "text/csv", "metric,ai_system,time,value\n".into())
+                .await;
+            assert_ne!(status, 500);
+            status != 403
+        }
         "write_records" => {
             graphql(format!(
                 r#"mutation {{ createAiSystem(input: {{name: "Probe {seq}", purpose: "p", owner: "o", businessUnit: "b", lifecycleStage: "design", riskTier: "minimal"}}) {{ id }} }}"#
@@ -451,7 +459,7 @@ async fn every_role_gets_exactly_what_the_readme_matrix_grants(backend: Backend)
     let app = TestApp::spawn(backend).await;
     app.create_org("acme").await;
     let matrix = readme_matrix();
-    assert_eq!(matrix.len(), 10, "{matrix:?}");
+    assert_eq!(matrix.len(), 11, "{matrix:?}");
     let mut seq = 0;
     for role in ["admin", "editor", "auditor", "executive", "integrator"] {
         let token = app.token(&format!("{role}-user"), "acme", &[role]);

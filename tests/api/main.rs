@@ -45,6 +45,7 @@ mod delivery;
 mod governance;
 mod interchange;
 mod inventory;
+mod metrics;
 mod policies;
 mod raci;
 mod reports;

@@ -1,11 +1,11 @@
 //! Live coverage of a framework by the organization's controls (DESIGN.md section 3), computed
 //! from current data on every call, never copied:
 //! - *satisfied*: an implemented control that is not rated ineffective or partially effective,
-//!   with current evidence, maps to the requirement as equal or superset_of; or every member of a
+//!   with current evidence (uploaded, or its linked metrics: `metrics::monitoring`), maps to the requirement as equal or superset_of; or every member of a
 //!   control set the library declares for the requirement does so while mapped to it (IR 8477's
 //!   set-of-controls relationship: together they cover every element);
 //! - *partial*: qualifying controls map only as subset_of / intersects_with (or the full-cover
-//!   control is rated partially effective);
+//!   control is rated partially effective, or a metric monitoring it is stale or breaching);
 //! - *not applicable*: excluded with a justification; *not covered* otherwise.
 //!
 //! Assessed requirements are the leaves of each catalog (subcategories, sub-clauses, Annex A
@@ -25,6 +25,8 @@ use crate::domain::crosswalk::relationship::Relationship;
 use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::library;
+use crate::domain::metrics;
+use crate::domain::metrics::monitoring::ControlMonitoring;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,6 +55,8 @@ pub struct Contribution {
     pub status: ControlStatus,
     pub effectiveness: Effectiveness,
     pub has_current_evidence: bool,
+    /// False when a linked metric is stale or breaching (continuous control monitoring).
+    pub monitoring_healthy: bool,
     /// What keeps this control from counting fully; empty when it satisfies the requirement.
     pub blockers: Vec<String>,
 }
@@ -148,6 +152,7 @@ pub async fn assess_from_database(
         .map(|c| (c.id, c))
         .collect();
     let evidenced = controls_with_current_evidence(db, organization_id, now).await?;
+    let monitoring = metrics::monitoring::controls(db, organization_id, now).await?;
     let mut excluded = exclusions(db, organization_id).await?;
     let mut by_requirement: HashMap<i32, Vec<(i32, Relationship)>> = HashMap::new();
     for mapping in all_mappings(db, organization_id).await? {
@@ -170,9 +175,14 @@ pub async fn assess_from_database(
                 links
                     .iter()
                     .filter_map(|(control_id, relationship)| {
-                        controls
-                            .get(control_id)
-                            .map(|c| contribution(c, *relationship, &evidenced))
+                        controls.get(control_id).map(|c| {
+                            contribution(
+                                c,
+                                *relationship,
+                                &evidenced,
+                                monitoring.controls.get(control_id),
+                            )
+                        })
                     })
                     .collect()
             })
@@ -199,6 +209,7 @@ fn contribution(
     control: &control::Model,
     relationship: Relationship,
     evidenced: &HashSet<i32>,
+    monitoring: Option<&ControlMonitoring>,
 ) -> Contribution {
     let status = control.status.parse().unwrap_or(ControlStatus::Planned);
     let effectiveness = control
@@ -217,9 +228,14 @@ fn contribution(
         }
         _ => {}
     }
+    let monitoring_problems = monitoring.map_or(&[][..], |m| m.problems.as_slice());
+    // A monitored control whose metrics went stale or breach still operates, but counts only
+    // partially until its monitoring is healthy again.
+    let has_current_evidence = has_current_evidence || monitoring.is_some_and(|m| m.evidenced);
     if !has_current_evidence {
         blockers.push("no current evidence".into());
     }
+    blockers.extend(monitoring_problems.iter().cloned());
     if !relationship.covers_fully() {
         blockers.push(format!("maps only as {relationship}"));
     }
@@ -232,6 +248,7 @@ fn contribution(
         status,
         effectiveness,
         has_current_evidence,
+        monitoring_healthy: monitoring_problems.is_empty(),
         blockers,
     }
 }
@@ -280,8 +297,11 @@ fn status_of(contributions: &[Contribution], sets: &[Vec<String>]) -> CoverageSt
             && c.has_current_evidence
             && c.effectiveness != Effectiveness::Ineffective
     };
-    let counts_fully =
-        |c: &Contribution| operating(&c) && c.effectiveness != Effectiveness::PartiallyEffective;
+    let counts_fully = |c: &Contribution| {
+        operating(&c)
+            && c.effectiveness != Effectiveness::PartiallyEffective
+            && c.monitoring_healthy
+    };
     let mut any_operating = false;
     for c in contributions.iter().filter(operating) {
         any_operating = true;

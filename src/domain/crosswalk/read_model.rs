@@ -176,7 +176,7 @@ async fn current_seq(services: &Services, organization_id: i32) -> AppResult<i64
 }
 
 /// The earliest instant after `now` at which some evidence of the organization starts or stops
-/// being current.
+/// being current, or a monitored control's metric goes stale.
 async fn next_evidence_change(
     services: &Services,
     organization_id: i32,
@@ -190,10 +190,11 @@ async fn next_evidence_change(
     )
     .await?;
     let ends = earliest_after(services, organization_id, evidence::Column::ValidUntil, now).await?;
-    Ok(match (starts, ends) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    })
+    // A monitored control's metric going stale changes coverage too.
+    let stale = crate::domain::metrics::monitoring::controls(&services.db, organization_id, now)
+        .await?
+        .next_change;
+    Ok([starts, ends, stale].into_iter().flatten().min())
 }
 
 /// The smallest value of an evidence time column that lies after `now`.

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{outbox, report_output, report_run, report_schedule};
+use entity::{notification, outbox, report_output, report_run, report_schedule};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::email::{self, Content};
@@ -16,6 +16,7 @@ use crate::config::MailConfig;
 use crate::domain::Services;
 use crate::domain::account::organizations;
 use crate::domain::kernel::vocabulary::Vocabulary;
+use crate::domain::notifications;
 use crate::domain::reports::render::Format;
 use crate::error::{AppError, AppResult};
 use crate::jobs::{ClaimedJob, Handler, JobOutcome};
@@ -102,9 +103,28 @@ impl DeliveryWorker {
             Ok(message) => message,
             Err(err) => return self.retry(job, err.to_string()),
         };
-        let outcome = self.mailer.send(&message).await;
+        let (status, reply, error, result) = self.classify(job, self.mailer.send(&message).await);
+        if let Err(err) = runs::settle_delivery(&self.services, row, status, reply, error).await {
+            // The email went out (or not) but the record failed: retry the job; a resend
+            // carries the same Message-ID.
+            tracing::warn!(outbox = outbox_id, %err, "recording a delivery failed");
+            return self.retry(job, err.to_string());
+        }
+        if status == DeliveryStatus::Failed {
+            tracing::warn!(outbox = outbox_id, "an email was given up");
+        }
+        result
+    }
+
+    /// What a send attempt means for the email and for its job: sent, given up (permanent
+    /// refusal or the last attempt), or pending with a retry.
+    fn classify(
+        &self,
+        job: &ClaimedJob,
+        outcome: Outcome,
+    ) -> (DeliveryStatus, Option<String>, Option<String>, JobOutcome) {
         let last_attempt = job.attempt >= job.max_attempts;
-        let (status, reply, error, result) = match outcome {
+        match outcome {
             Outcome::Sent(reply) => (DeliveryStatus::Sent, Some(reply), None, JobOutcome::Done),
             Outcome::Permanent(reply) => (
                 DeliveryStatus::Failed,
@@ -124,15 +144,33 @@ impl DeliveryWorker {
                 Some(error.clone()),
                 self.retry(job, error),
             ),
-        };
-        if let Err(err) = runs::settle_delivery(&self.services, row, status, reply, error).await {
-            // The email went out (or not) but the record failed: retry the job; a resend
-            // carries the same Message-ID.
-            tracing::warn!(outbox = outbox_id, %err, "recording a delivery failed");
-            return self.retry(job, err.to_string());
         }
-        if status == DeliveryStatus::Failed {
-            tracing::warn!(outbox = outbox_id, "an email was given up");
+    }
+
+    /// Sends one notification (a single email outside report delivery).
+    async fn notify_job(&self, job: &ClaimedJob) -> JobOutcome {
+        let Some(id) = job.payload["notification_id"]
+            .as_i64()
+            .and_then(|v| i32::try_from(v).ok())
+        else {
+            return JobOutcome::Failed(format!("malformed payload {}", job.payload));
+        };
+        let row = match notification::Entity::find_by_id(id)
+            .one(&self.services.db)
+            .await
+        {
+            Ok(Some(row)) => row,
+            Ok(None) => return JobOutcome::Done,
+            Err(err) => return self.retry(job, err.to_string()),
+        };
+        if DeliveryStatus::stored(&row.status).ok() != Some(DeliveryStatus::Pending) {
+            return JobOutcome::Done;
+        }
+        let message = notifications::email(&row, &self.mail.from, self.services.clock.now());
+        let (status, reply, error, result) = self.classify(job, self.mailer.send(&message).await);
+        if let Err(err) = notifications::settle(&self.services, row, status, reply, error).await {
+            tracing::warn!(notification = id, %err, "recording a notification failed");
+            return self.retry(job, err.to_string());
         }
         result
     }
@@ -249,6 +287,10 @@ impl Handler for DeliveryWorker {
         })
     }
 
+    fn handles(&self, kind: &str) -> bool {
+        matches!(kind, RUN_JOB | MAIL_JOB | notifications::NOTIFY_JOB)
+    }
+
     fn run<'a>(
         &'a self,
         job: &'a ClaimedJob,
@@ -257,6 +299,7 @@ impl Handler for DeliveryWorker {
             match job.kind.as_str() {
                 RUN_JOB => self.run_job(job).await,
                 MAIL_JOB => self.mail_job(job).await,
+                notifications::NOTIFY_JOB => self.notify_job(job).await,
                 other => JobOutcome::Failed(format!("unknown job kind '{other}'")),
             }
         })

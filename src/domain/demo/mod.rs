@@ -1,6 +1,7 @@
 //! Deterministic demo data: an organization filled with plausible records of every kind, written
 //! through the same use cases as the API (so the audit log records every one of them).
 
+mod metrics;
 mod risks;
 
 use chrono::Duration;
@@ -32,6 +33,7 @@ pub struct Seeded {
     pub evidence: usize,
     pub artifacts: usize,
     pub risks: usize,
+    pub metric_points: usize,
 }
 
 const PURPOSES: &[(&str, &str, RiskTier)] = &[
@@ -355,6 +357,7 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
 
     let systems = inventory::list(services, &system, &inventory::InventoryQuery::default()).await?;
     seeded.risks = risks::seed(services, &system, &systems).await?;
+    seeded.metric_points = metrics::seed(services, &system, &systems, size).await?;
 
     inventory::set_scope(
         services,

@@ -17,7 +17,10 @@ pub enum Permission {
     WriteControls,
     /// Crosswalk imports (CSV or OSCAL, all or nothing).
     ImportCrosswalk,
-    /// Inventory, scope, model versions, policies, RACI, approval requests, artefacts, risks.
+    /// Pushing metric points (monitoring pipelines, integrator keys).
+    IngestMetrics,
+    /// Inventory, scope, model versions, policies, RACI, approval requests, artefacts, risks,
+    /// metric definitions and threshold evaluation.
     WriteRecords,
     /// A decision on an approval request; the caller must also be an approver of its body.
     DecideApproval,
@@ -32,12 +35,13 @@ pub enum Permission {
 use Role::{Admin, Auditor, Editor, Executive, Integrator};
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ReadCrosswalk,
         Permission::ReadRecords,
         Permission::ReadAuditLog,
         Permission::WriteControls,
         Permission::ImportCrosswalk,
+        Permission::IngestMetrics,
         Permission::WriteRecords,
         Permission::DecideApproval,
         Permission::ManageGovernance,
@@ -53,6 +57,7 @@ impl Permission {
                 &[Admin, Editor, Auditor, Executive]
             }
             Permission::ReadAuditLog => &[Admin, Auditor],
+            Permission::IngestMetrics => &[Admin, Editor, Integrator],
             Permission::WriteControls | Permission::ImportCrosswalk | Permission::WriteRecords => {
                 &[Admin, Editor]
             }
@@ -70,6 +75,7 @@ impl Permission {
             Permission::ReadAuditLog => "read_audit_log",
             Permission::WriteControls => "write_controls",
             Permission::ImportCrosswalk => "import_crosswalk",
+            Permission::IngestMetrics => "ingest_metrics",
             Permission::WriteRecords => "write_records",
             Permission::DecideApproval => "decide_approval",
             Permission::ManageGovernance => "manage_governance",
@@ -85,13 +91,14 @@ impl Permission {
                 "catalogs, controls, mappings, crosswalk, CSV/OSCAL exports"
             }
             Permission::ReadRecords => {
-                "coverage, gaps, inventory, scope, models, RACI, governance, policies, approvals, evidence, artefacts, risks, threats, reports"
+                "coverage, gaps, inventory, scope, models, RACI, governance, policies, approvals, evidence, artefacts, risks, threats, metrics, incidents, notifications, reports"
             }
             Permission::ReadAuditLog => "`auditLog`",
             Permission::WriteControls => "controls, mappings, evidence, requirement applicability",
             Permission::ImportCrosswalk => "`POST /imports/crosswalk`, `importCrosswalk`",
+            Permission::IngestMetrics => "`POST /ingest/metrics`, `recordMetricPoints`",
             Permission::WriteRecords => {
-                "inventory, scope, models, RACI, policies, approval requests, artefacts, risks"
+                "inventory, scope, models, RACI, policies, approval requests, artefacts, risks, metric definitions, threshold evaluation"
             }
             Permission::DecideApproval => {
                 "`decideApproval`, only as an approver of the request's body"

@@ -16,3 +16,15 @@ where
         .map_err(AppError::internal)?
         .map_err(AppError::internal)
 }
+
+/// Runs CPU-bound work that fails with the domain's errors (decoding stored metric chunks before
+/// aggregating them) on tokio's blocking pool, for the same reasons as [`compute`].
+pub async fn run<T, F>(work: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> AppResult<T> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(AppError::internal)?
+}

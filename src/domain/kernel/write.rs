@@ -47,6 +47,10 @@ pub enum Action {
     Fire,
     Deliver,
     GiveUp,
+    Ingest,
+    Open,
+    Close,
+    Notify,
 }
 
 impl Action {
@@ -73,6 +77,10 @@ impl Action {
             Action::Fire => "fire",
             Action::Deliver => "deliver",
             Action::GiveUp => "give_up",
+            Action::Ingest => "ingest",
+            Action::Open => "open",
+            Action::Close => "close",
+            Action::Notify => "notify",
         }
     }
 }
@@ -90,7 +98,12 @@ pub enum Entity {
     EscalationRoute,
     Evidence,
     GovernanceBody,
+    Incident,
+    MetricBatch,
+    MetricDefinition,
+    MetricEpisode,
     ModelVersion,
+    Notification,
     Organization,
     Outbox,
     Person,
@@ -118,6 +131,11 @@ impl Entity {
             Entity::EscalationRoute => "escalation_route",
             Entity::Evidence => "evidence",
             Entity::GovernanceBody => "governance_body",
+            Entity::Incident => "incident",
+            Entity::MetricBatch => "metric_batch",
+            Entity::MetricDefinition => "metric_definition",
+            Entity::MetricEpisode => "metric_episode",
+            Entity::Notification => "notification",
             Entity::ModelVersion => "model_version",
             Entity::Organization => "organization",
             Entity::Outbox => "outbox",

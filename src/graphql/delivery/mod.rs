@@ -1,7 +1,7 @@
 //! Report schedules and their delivery by email: schedules (admins and editors manage them),
 //! "send now", delivery history (executives see their own) and a preview of the next email.
 
-mod types;
+pub mod types;
 
 use async_graphql::{Context, ID, Object, Result};
 

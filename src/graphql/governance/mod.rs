@@ -3,7 +3,7 @@
 use crate::domain::kernel::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
-mod types;
+pub mod types;
 
 use crate::domain::Services;
 use crate::domain::governance;
