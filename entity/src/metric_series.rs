@@ -24,6 +24,8 @@ pub struct Model {
     pub evaluated_until: Option<DateTimeUtc>,
     pub level: String,
     pub breach_streak: i32,
+    /// The first window of the current breaching streak.
+    pub breach_started_at: Option<DateTimeUtc>,
     pub healthy_streak: i32,
     pub last_value: Option<f64>,
     pub open_episode_id: Option<i32>,

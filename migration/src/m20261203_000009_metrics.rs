@@ -59,6 +59,7 @@ enum MetricSeries {
     EvaluatedUntil,
     Level,
     BreachStreak,
+    BreachStartedAt,
     HealthyStreak,
     LastValue,
     OpenEpisodeId,
@@ -253,6 +254,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(MetricSeries::EvaluatedUntil))
                     .col(string(MetricSeries::Level))
                     .col(integer(MetricSeries::BreachStreak))
+                    .col(timestamp_with_time_zone_null(MetricSeries::BreachStartedAt))
                     .col(integer(MetricSeries::HealthyStreak))
                     .col(double_null(MetricSeries::LastValue))
                     .col(integer_null(MetricSeries::OpenEpisodeId))

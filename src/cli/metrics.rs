@@ -115,6 +115,9 @@ pub async fn import(
             );
             Ok(())
         }
+        Pushed::TooLarge(message) => Err(CliError::failure(format!(
+            "{message}; nothing was imported"
+        ))),
         Pushed::Rejected { errors, total } => {
             for e in &errors {
                 eprintln!("line {}: {}", e.line, e.message);

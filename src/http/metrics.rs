@@ -1,7 +1,8 @@
 //! `POST /ingest/metrics`: monitoring pipelines push points as CSV (`text/csv`) or NDJSON
 //! (`application/x-ndjson`), optionally gzip-compressed (`Content-Encoding: gzip`), up to
 //! [`MAX_BODY_BYTES`] on the wire and [`MAX_INFLATED_BYTES`] inflated. All or nothing: `200`
-//! with what was stored, or `422` with every bad line (the first 100) and nothing stored.
+//! with what was stored, `422` with every bad line (the first 100) and nothing stored, or `413`
+//! past a size limit (body, inflated body, 64 KiB a line, 5,000,000 points).
 
 use std::io::Read;
 
@@ -14,6 +15,7 @@ use super::AppState;
 use super::admission::admit;
 use super::body::{BodyError, read_limited};
 use super::response::{app_error, error};
+use crate::domain::kernel::access::Permission;
 use crate::domain::metrics::ingest::Format;
 use crate::domain::metrics::intake::{self, Pushed};
 use crate::error_code::ErrorCode;
@@ -38,9 +40,10 @@ impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
-            std::io::Error::other(format!(
-                "the inflated body exceeds {MAX_INFLATED_BYTES} bytes"
-            ))
+            std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                format!("the inflated body exceeds {MAX_INFLATED_BYTES} bytes; split it"),
+            )
         })?;
         Ok(n)
     }
@@ -97,6 +100,10 @@ pub async fn ingest(
         Ok(viewer) => viewer,
         Err(refusal) => return refusal.into_response(),
     };
+    // Refused before the body is read: a caller without the permission buffers nothing.
+    if let Err(err) = viewer.require(Permission::IngestMetrics) {
+        return app_error(err);
+    }
     let body = match read_limited(&req, payload, MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(BodyError::TooLarge) => {
@@ -140,6 +147,11 @@ pub async fn ingest(
             "badLines": total,
             "lines": errors,
         })),
+        Ok(Pushed::TooLarge(message)) => error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            &message,
+        ),
         Err(err) => app_error(err),
     }
 }

@@ -7,9 +7,10 @@
 //! other instance sharing the database. The sequence is read *before* the data is loaded, so a
 //! model is never older than the sequence it is filed under.
 //!
-//! Coverage also depends on time (evidence becomes current or expires), so a cached coverage
-//! result carries the instant it stops being true: the earliest future `collected_at` or
-//! `valid_until` of the organization's evidence, as of the injected clock.
+//! Coverage also depends on time (evidence becomes current or expires, a monitored control's
+//! metric goes stale), so a cached coverage result carries the instant it stops being true: the
+//! earliest future `collected_at` or `valid_until` of the organization's evidence, or staleness of
+//! a monitoring series, as of the injected clock.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};

@@ -239,6 +239,11 @@ pub async fn seed(
     .await?
     {
         Pushed::Stored(_) => {}
+        Pushed::TooLarge(message) => {
+            return Err(AppError::internal(anyhow::anyhow!(
+                "demo metrics too large: {message}"
+            )));
+        }
         Pushed::Rejected { errors, .. } => {
             return Err(AppError::internal(anyhow::anyhow!(
                 "demo metrics rejected: {errors:?}"

@@ -216,14 +216,33 @@ async fn set_controls(
     Ok(())
 }
 
+/// An optional text field: empty stays empty, anything else passes `check`.
+fn optional(
+    check: fn(&str, &str, usize) -> AppResult<String>,
+    field: &str,
+    value: &str,
+    max: usize,
+) -> AppResult<String> {
+    if value.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        check(field, value, max)
+    }
+}
+
 fn columns(input: &DefinitionInput, key: String) -> AppResult<metric_definition::ActiveModel> {
     check_thresholds(input)?;
     Ok(metric_definition::ActiveModel {
         key: Set(key),
         name: Set(validate::line("name", &input.name, 200)?),
-        description: Set(input.description.trim().chars().take(4000).collect()),
+        description: Set(optional(
+            validate::text,
+            "description",
+            &input.description,
+            4000,
+        )?),
         kind: Set(input.kind.as_str().into()),
-        unit: Set(input.unit.trim().chars().take(40).collect()),
+        unit: Set(optional(validate::line, "unit", &input.unit, 40)?),
         direction: Set(input.direction.as_str().into()),
         window: Set(input.window.as_str().into()),
         statistic: Set(input.statistic.as_str().into()),
@@ -272,7 +291,8 @@ pub async fn create(
     Ok(created)
 }
 
-/// Replaces a definition's fields (its key stays).
+/// Replaces a definition's fields (its key stays). A new window, or no thresholds at all, starts
+/// its series' evaluation afresh (open episodes close).
 pub async fn update(
     services: &Services,
     viewer: &Viewer,
@@ -289,6 +309,10 @@ pub async fn update(
     let stored = row.update(&*write).await?;
     set_controls(&write, organization_id, id, &input.control_ids).await?;
     let after = Definition::from_row(stored, controls_of(&*write, id).await?)?;
+    let unthresholded = after.warning_threshold.is_none() && after.breach_threshold.is_none();
+    if before.window != after.window || unthresholded {
+        super::evaluate::restart_series(&write, id, after.window).await?;
+    }
     write
         .record(
             Action::Update,

@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use entity::{ai_system, metric_episode, metric_series};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter,
@@ -43,6 +43,9 @@ vocabulary! {
         Warning => "warning",
     }
 }
+
+/// How long after a window closes it is evaluated.
+pub const GRACE_SECS: i64 = 600;
 
 /// Warnings for windows older than this (before the last evaluated window's end) send no email.
 const RECENT_WARNING_MS: i64 = 7 * 24 * 3_600_000;
@@ -101,6 +104,8 @@ pub struct EpisodeState {
 pub struct SeriesState {
     pub level: Level,
     pub breach_streak: i32,
+    /// The first window (ms) of the current breaching streak.
+    pub breach_started: Option<i64>,
     pub healthy_streak: i32,
     pub open: Option<EpisodeState>,
 }
@@ -132,6 +137,9 @@ pub fn walk(rule: &Rule, state: &mut SeriesState, windows: &[WindowValue]) -> Ve
         let level = rule.level(w.value);
         if level == Level::Breach {
             state.breach_streak += 1;
+            if state.breach_streak == 1 {
+                state.breach_started = Some(w.start);
+            }
             state.healthy_streak = 0;
             match &mut state.open {
                 Some(open) => {
@@ -141,7 +149,8 @@ pub fn walk(rule: &Rule, state: &mut SeriesState, windows: &[WindowValue]) -> Ve
                 }
                 None if state.breach_streak >= rule.open_after => {
                     let opened = EpisodeState {
-                        opened_at: w.start,
+                        // The episode began with the streak's first breaching window.
+                        opened_at: state.breach_started.unwrap_or(w.start),
                         last_breach_at: w.start,
                         breaching_windows: state.breach_streak,
                         peak: w.value,
@@ -153,6 +162,7 @@ pub fn walk(rule: &Rule, state: &mut SeriesState, windows: &[WindowValue]) -> Ve
             }
         } else {
             state.breach_streak = 0;
+            state.breach_started = None;
             state.healthy_streak += 1;
             if let Some(open) = state.open
                 && state.healthy_streak >= rule.close_after
@@ -224,6 +234,7 @@ fn state_of(
     Ok(SeriesState {
         level: Level::stored(&series.level)?,
         breach_streak: series.breach_streak,
+        breach_started: series.breach_started_at.map(|t| t.timestamp_millis()),
         healthy_streak: series.healthy_streak,
         open: open.map(|e| EpisodeState {
             opened_at: e.opened_at.timestamp_millis(),
@@ -243,30 +254,17 @@ pub async fn evaluate(
     dry_run: bool,
 ) -> AppResult<Evaluation> {
     let now = services.clock.now();
-    let write = if dry_run {
-        None
-    } else {
-        Some(Write::begin_as(services, Some(organization_id), actor.to_string()).await?)
-    };
     let db = services.db.clone();
-    let definitions: HashMap<i32, Definition> = match &write {
-        Some(w) => definitions::all_of(&**w, organization_id).await?,
-        None => definitions::all_of(&db, organization_id).await?,
-    }
-    .into_iter()
-    .map(|d| (d.id, d))
-    .collect();
-    let mut query = metric_series::Entity::find()
+    let definitions: HashMap<i32, Definition> = definitions::all_of(&db, organization_id)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    let series_rows = metric_series::Entity::find()
         .filter(metric_series::Column::OrganizationId.eq(organization_id))
-        .order_by_asc(metric_series::Column::Id);
-    if write.is_some() && db.get_database_backend() == DbBackend::Postgres {
-        // Two evaluations of one organization (a job and a manual run) take turns.
-        query = query.lock_exclusive();
-    }
-    let series_rows = match &write {
-        Some(w) => query.all(&**w).await?,
-        None => query.all(&db).await?,
-    };
+        .order_by_asc(metric_series::Column::Id)
+        .all(&db)
+        .await?;
     let open_ids: Vec<i32> = series_rows
         .iter()
         .filter_map(|s| s.open_episode_id)
@@ -278,6 +276,9 @@ pub async fn evaluate(
         .into_iter()
         .map(|e| (e.id, e))
         .collect();
+    // A window is evaluated once it has been closed for the grace period, so points a pipeline
+    // sends just after the hour still count.
+    let cutoff = (now - Duration::seconds(GRACE_SECS)).timestamp_millis();
 
     // Which windows each series has to evaluate.
     let mut pending: Vec<Pending> = Vec::new();
@@ -295,7 +296,7 @@ pub async fn evaluate(
         let from = series
             .evaluated_until
             .unwrap_or(instant(bucket.start_of(first_at.timestamp_millis())));
-        let until = instant(bucket.start_of(now.timestamp_millis()));
+        let until = instant(bucket.start_of(cutoff));
         if from >= until {
             continue;
         }
@@ -315,9 +316,6 @@ pub async fn evaluate(
         ..Default::default()
     };
     if pending.is_empty() {
-        if let Some(write) = write {
-            write.commit().await?;
-        }
         return Ok(evaluation);
     }
 
@@ -352,41 +350,33 @@ pub async fn evaluate(
             ))
         })
         .collect();
+    // One series decoded at a time (rows come ordered by series), so memory stays bounded.
     let windows: HashMap<i32, Vec<WindowValue>> = blocking::run(move || {
-        let points = store::assemble(&rows, None, None)?;
         let mut out: HashMap<i32, Vec<WindowValue>> = HashMap::new();
-        for bucket in [Bucket::Hour, Bucket::Day, Bucket::Week, Bucket::Month] {
-            let mut inputs = Vec::new();
-            let mut statistics = HashMap::new();
-            for (id, from, until, b, statistic) in &plan {
-                if *b != bucket {
-                    continue;
-                }
-                let Some((times, values)) = points.get(id) else {
-                    continue;
-                };
-                let lo = times.partition_point(|t| t < from);
-                let hi = times.partition_point(|t| t < until);
-                statistics.insert(*id as u32, *statistic);
-                inputs.push(SeriesPoints {
-                    series: *id as u32,
-                    times: times[lo..hi].to_vec(),
-                    values: values[lo..hi].to_vec(),
-                    ..Default::default()
-                });
-            }
-            for stats in metrics::rollup(&inputs, bucket).map_err(AppError::internal)? {
-                let Some(statistic) = statistics.get(&stats.series) else {
-                    continue;
-                };
-                out.entry(stats.series as i32)
-                    .or_default()
-                    .push(WindowValue {
-                        start: stats.start,
-                        end: bucket.next(stats.start),
-                        value: statistic_value(*statistic, &stats, bucket),
-                    });
-            }
+        for (id, from, until, bucket, statistic) in &plan {
+            let lo = rows.partition_point(|r| r.series_id < *id);
+            let hi = rows.partition_point(|r| r.series_id <= *id);
+            let (times, values) = store::assemble(&rows[lo..hi], Some(*from), Some(*until))?
+                .remove(id)
+                .unwrap_or_default();
+            let input = SeriesPoints {
+                series: 0,
+                times,
+                values,
+                ..Default::default()
+            };
+            let stats = metrics::rollup(&[input], *bucket).map_err(AppError::internal)?;
+            out.insert(
+                *id,
+                stats
+                    .iter()
+                    .map(|w| WindowValue {
+                        start: w.start,
+                        end: bucket.next(w.start),
+                        value: statistic_value(*statistic, w, *bucket),
+                    })
+                    .collect(),
+            );
         }
         Ok(out)
     })
@@ -397,6 +387,22 @@ pub async fn evaluate(
         p.events = walk(&p.rule, &mut p.state, &p.windows);
     }
 
+    if dry_run {
+        for p in &pending {
+            if let Some(definition) = definitions.get(&p.series.definition_id) {
+                evaluation.transitions.extend(
+                    p.events
+                        .iter()
+                        .map(|e| transition(definition, &p.series, e, None, None, 0)),
+                );
+            }
+        }
+        return Ok(evaluation);
+    }
+
+    // The windows were computed outside the write (it would hold SQLite's one writer, or the
+    // series rows, through the decoding and aggregation); now apply them to series whose state
+    // no other evaluation has moved since they were read.
     let systems: HashMap<i32, ai_system::Model> = ai_system::Entity::find()
         .filter(ai_system::Column::OrganizationId.eq(organization_id))
         .all(&db)
@@ -404,35 +410,53 @@ pub async fn evaluate(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    for p in &pending {
+    let write = Write::begin_as(services, Some(organization_id), actor.to_string()).await?;
+    let mut query = metric_series::Entity::find()
+        .filter(metric_series::Column::OrganizationId.eq(organization_id))
+        .order_by_asc(metric_series::Column::Id);
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Ingest, compaction and evaluation lock series rows in id order: they take turns.
+        query = query.lock_exclusive();
+    }
+    let current: HashMap<i32, metric_series::Model> = query
+        .all(&*write)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    for p in &mut pending {
         let Some(definition) = definitions.get(&p.series.definition_id) else {
             continue;
         };
-        let transitions = match &write {
-            Some(write) => {
-                apply(
-                    services,
-                    write,
-                    organization_id,
-                    actor,
-                    definition,
-                    &systems,
-                    p,
-                    open_episodes.get(&p.series.open_episode_id.unwrap_or(0)),
-                )
-                .await?
-            }
-            None => p
-                .events
-                .iter()
-                .map(|e| transition(definition, &p.series, e, None, None, 0))
-                .collect(),
-        };
+        let unchanged = current.get(&p.series.id).is_some_and(|now| {
+            now.evaluated_until == p.series.evaluated_until
+                && now.open_episode_id == p.series.open_episode_id
+                && now.breach_streak == p.series.breach_streak
+        });
+        if !unchanged {
+            continue;
+        }
+        if let Some(now) = current.get(&p.series.id) {
+            p.series = now.clone();
+        }
+        let stored_open = p
+            .series
+            .open_episode_id
+            .and_then(|id| open_episodes.get(&id));
+        let transitions = apply(
+            services,
+            &write,
+            organization_id,
+            actor,
+            definition,
+            &systems,
+            p,
+            stored_open,
+        )
+        .await?;
         evaluation.transitions.extend(transitions);
     }
-    if let Some(write) = write {
-        write.commit().await?;
-    }
+    write.commit().await?;
     Ok(evaluation)
 }
 
@@ -640,6 +664,7 @@ async fn apply(
     series.evaluated_until = Set(Some(p.until));
     series.level = Set(p.state.level.as_str().into());
     series.breach_streak = Set(p.state.breach_streak);
+    series.breach_started_at = Set(p.state.breach_started.map(instant));
     series.healthy_streak = Set(p.state.healthy_streak);
     series.open_episode_id = Set(episode_id);
     series.updated_at = Set(now);
@@ -682,6 +707,54 @@ async fn close_episode(write: &Write<'_>, id: i32, e: &EpisodeState, end: i64) -
             Some(snapshot(&episode_json(&after))?),
         )
         .await
+}
+
+/// Starts a definition's series afresh after its window changed or its thresholds were removed:
+/// open episodes close now (their incidents stay), streaks reset, and evaluation resumes at the
+/// first whole window of the new kind.
+pub async fn restart_series(
+    write: &Write<'_>,
+    definition_id: i32,
+    window: super::Window,
+) -> AppResult<()> {
+    let bucket = window.bucket();
+    let now = write.now();
+    let series = metric_series::Entity::find()
+        .filter(metric_series::Column::DefinitionId.eq(definition_id))
+        .order_by_asc(metric_series::Column::Id)
+        .all(&**write)
+        .await?;
+    for s in series {
+        if let Some(id) = s.open_episode_id
+            && let Some(open) = metric_episode::Entity::find_by_id(id).one(&**write).await?
+        {
+            let state = EpisodeState {
+                opened_at: open.opened_at.timestamp_millis(),
+                last_breach_at: open.last_breach_at.timestamp_millis(),
+                breaching_windows: open.breaching_windows,
+                peak: open.peak,
+            };
+            close_episode(write, id, &state, now.timestamp_millis()).await?;
+        }
+        let resume = s.evaluated_until.map(|t| {
+            let start = bucket.start_of(t.timestamp_millis());
+            if start < t.timestamp_millis() {
+                instant(bucket.next(start))
+            } else {
+                t
+            }
+        });
+        let mut update: metric_series::ActiveModel = s.into();
+        update.evaluated_until = Set(resume);
+        update.level = Set(Level::Unknown.as_str().into());
+        update.breach_streak = Set(0);
+        update.breach_started_at = Set(None);
+        update.healthy_streak = Set(0);
+        update.open_episode_id = Set(None);
+        update.updated_at = Set(now);
+        update.update(&**write).await?;
+    }
+    Ok(())
 }
 
 /// The email addresses of whoever is Accountable for an AI system; the system's owner when that
@@ -742,6 +815,7 @@ mod tests {
         SeriesState {
             level: Level::Unknown,
             breach_streak: 0,
+            breach_started: None,
             healthy_streak: 0,
             open: None,
         }
@@ -759,7 +833,7 @@ mod tests {
         let Event::Opened(opened) = events[0] else {
             panic!("opened first")
         };
-        assert_eq!((opened.opened_at, opened.breaching_windows), (10, 2));
+        assert_eq!((opened.opened_at, opened.breaching_windows), (0, 2));
         let Event::Closed(closed, end) = events[1] else {
             panic!("closed")
         };

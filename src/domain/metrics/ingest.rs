@@ -159,7 +159,7 @@ impl<'l> Collector<'l> {
 
     /// Whether the request has grown past what one request may carry.
     pub fn full(&self) -> bool {
-        self.batch.points >= MAX_POINTS
+        self.batch.points > MAX_POINTS
     }
 
     pub fn finish(self) -> Parsed {
@@ -241,8 +241,48 @@ pub enum StreamError {
     Read(String),
     #[error("a request may carry at most {MAX_POINTS} points; split the file")]
     TooManyPoints,
+    #[error("{0}")]
+    TooLarge(String),
     #[error("the CSV header must name the columns metric, ai_system, time and value")]
     Header,
+}
+
+/// Longest line accepted: a line (or CSV record) cannot make the parser buffer without bound.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Fails the read once a line grows past [`MAX_LINE_BYTES`].
+struct LineGuard<R> {
+    inner: R,
+    run: usize,
+}
+
+impl<R: Read> Read for LineGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &byte in &buf[..n] {
+            if byte == b'\n' {
+                self.run = 0;
+            } else {
+                self.run += 1;
+                if self.run > MAX_LINE_BYTES {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::FileTooLarge,
+                        format!("a line is longer than {} KiB", MAX_LINE_BYTES / 1024),
+                    ));
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// A read error as the stream's outcome: limits are `TooLarge`, the rest unreadable input.
+fn read_error(err: &std::io::Error) -> StreamError {
+    if err.kind() == std::io::ErrorKind::FileTooLarge {
+        StreamError::TooLarge(err.to_string())
+    } else {
+        StreamError::Read(err.to_string())
+    }
 }
 
 /// Parses a whole stream.
@@ -252,6 +292,10 @@ pub fn parse<R: Read>(
     lookup: &Lookup,
     now_ms: i64,
 ) -> Result<Parsed, StreamError> {
+    let reader = LineGuard {
+        inner: reader,
+        run: 0,
+    };
     let mut collector = Collector::new(lookup, now_ms);
     match format {
         Format::Csv => parse_csv(reader, &mut collector)?,
@@ -272,10 +316,13 @@ fn parse_csv<R: Read>(reader: R, collector: &mut Collector<'_>) -> Result<(), St
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(reader);
-    let headers = csv
-        .headers()
-        .map_err(|e| StreamError::Read(e.to_string()))?
-        .clone();
+    let headers = match csv.headers() {
+        Ok(headers) => headers.clone(),
+        Err(err) => match err.kind() {
+            csv::ErrorKind::Io(io) => return Err(read_error(io)),
+            _ => return Err(StreamError::Read(err.to_string())),
+        },
+    };
     let metric = column(&headers, &["metric", "metrickey", "key"]).ok_or(StreamError::Header)?;
     let system =
         column(&headers, &["aisystem", "aisystemid", "system"]).ok_or(StreamError::Header)?;
@@ -312,7 +359,7 @@ fn parse_csv<R: Read>(reader: R, collector: &mut Collector<'_>) -> Result<(), St
             }
             Err(err) => {
                 if let csv::ErrorKind::Io(io) = err.kind() {
-                    return Err(StreamError::Read(io.to_string()));
+                    return Err(read_error(io));
                 }
                 let line = err.position().map_or(line, |p| p.line());
                 collector.reject(line, format!("unreadable CSV line: {err}"));
@@ -349,9 +396,7 @@ fn parse_ndjson<R: Read>(reader: R, collector: &mut Collector<'_>) -> Result<(),
     let mut line = 0u64;
     loop {
         buffer.clear();
-        let read = reader
-            .read_line(&mut buffer)
-            .map_err(|e| StreamError::Read(e.to_string()))?;
+        let read = reader.read_line(&mut buffer).map_err(|e| read_error(&e))?;
         if read == 0 {
             break;
         }

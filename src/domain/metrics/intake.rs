@@ -11,7 +11,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use super::definitions;
-use super::ingest::{self, Batch, Collector, Format, LineError, Lookup, Parsed, RawPoint};
+use super::ingest::{
+    self, Batch, Collector, Format, LineError, Lookup, Parsed, RawPoint, StreamError,
+};
 use super::store::{self, IngestReport};
 use crate::domain::Services;
 use crate::domain::kernel::access::Permission;
@@ -25,7 +27,7 @@ use crate::jobs::{NewJob, queue};
 pub const EVALUATE_JOB: &str = "metrics.evaluate";
 /// The job that compacts an organization's chunks.
 pub const COMPACT_JOB: &str = "metrics.compact";
-/// Compaction waits a little, so a burst of pushes is folded once.
+/// Compaction waits a little, so a burst of pushes is folded together.
 const COMPACT_DELAY_SECS: i64 = 30;
 
 /// The result of a push.
@@ -36,6 +38,8 @@ pub enum Pushed {
         errors: Vec<LineError>,
         total: usize,
     },
+    /// Past a size limit (points, line length, inflated size): nothing stored.
+    TooLarge(String),
 }
 
 /// What names in pushed points resolve against.
@@ -75,12 +79,20 @@ pub async fn push_stream<R: Read + Send + 'static>(
     let organization_id = viewer.organization_id()?;
     let lookup = lookup(services, organization_id).await?;
     let now_ms = services.clock.now().timestamp_millis();
-    let parsed = blocking::run(move || {
-        ingest::parse(format, reader, &lookup, now_ms)
-            .map_err(|e| AppError::rule("body", "unreadable", e.to_string()))
-    })
+    let parsed = blocking::run(
+        move || match ingest::parse(format, reader, &lookup, now_ms) {
+            Ok(parsed) => Ok(Ok(parsed)),
+            Err(err @ (StreamError::TooManyPoints | StreamError::TooLarge(_))) => {
+                Ok(Err(err.to_string()))
+            }
+            Err(err) => Err(AppError::rule("body", "unreadable", err.to_string())),
+        },
+    )
     .await?;
-    finish(services, viewer, parsed, source).await
+    match parsed {
+        Ok(parsed) => finish(services, viewer, parsed, source).await,
+        Err(limit) => Ok(Pushed::TooLarge(limit)),
+    }
 }
 
 /// One point of a GraphQL batch.
@@ -161,16 +173,22 @@ pub async fn store_batch(
 ) -> AppResult<IngestReport> {
     let report = store::store(write, organization_id, batch, source).await?;
     let now = write.now();
-    for (kind, run_at) in [
-        (EVALUATE_JOB, now),
-        (COMPACT_JOB, now + Duration::seconds(COMPACT_DELAY_SECS)),
+    let compact_at = now + Duration::seconds(COMPACT_DELAY_SECS);
+    // Every push is evaluated; compaction runs once per organization and minute of pushes.
+    for (kind, run_at, key) in [
+        (EVALUATE_JOB, now, report.batch_id.clone()),
+        (
+            COMPACT_JOB,
+            compact_at,
+            format!("minute-{}", compact_at.timestamp() / 60),
+        ),
     ] {
         queue::enqueue(
             &**write,
             NewJob {
                 kind,
                 payload: json!({ "organization_id": organization_id }),
-                dedupe_key: format!("{kind}:{organization_id}:{}", report.batch_id),
+                dedupe_key: format!("{kind}:{organization_id}:{key}"),
                 run_at,
                 max_attempts: 5,
             },

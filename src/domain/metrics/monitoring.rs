@@ -1,8 +1,11 @@
 //! Continuous control monitoring: a control linked to metrics is evidenced by them. While every
 //! series of its metrics is fresh (a point within the definition's `stale_after_hours`) and not in
-//! a breach episode, the control has current evidence without anyone uploading a file; a stale or
-//! breaching series keeps it from counting fully toward coverage, with the reason shown among the
-//! requirement's blockers. A metric with no data at all evidences nothing.
+//! a breach episode, the control has current evidence without anyone uploading a file. A stale or
+//! breaching series keeps it from counting fully toward coverage (the control still operates, as
+//! its monitoring ran recently, but a requirement it satisfied becomes partial), with the reason
+//! among the requirement's blockers. Monitoring whose last point is older than
+//! [`EVIDENCE_HORIZON_DAYS`] (or four staleness periods, if longer), and a metric without data,
+//! evidence nothing.
 
 use std::collections::HashMap;
 
@@ -13,10 +16,13 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use super::definitions;
 use crate::error::AppResult;
 
+/// How long past its last point a series still shows the control operated.
+pub const EVIDENCE_HORIZON_DAYS: i64 = 30;
+
 /// What a control's metrics say.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ControlMonitoring {
-    /// Some linked series has data: the control is monitored.
+    /// Some linked series has a point within the evidence horizon: the control is monitored.
     pub evidenced: bool,
     /// Why the monitoring does not count fully; empty when every series is fresh and healthy.
     pub problems: Vec<String>,
@@ -26,7 +32,8 @@ pub struct ControlMonitoring {
 #[derive(Debug, Clone, Default)]
 pub struct Monitoring {
     pub controls: HashMap<i32, ControlMonitoring>,
-    /// The next instant a fresh series goes stale (when cached coverage stops being true).
+    /// The next instant a series goes stale or leaves the horizon (when cached coverage stops
+    /// being true).
     pub next_change: Option<DateTime<Utc>>,
 }
 
@@ -77,22 +84,26 @@ pub async fn controls<C: ConnectionTrait>(
             let Some(last) = s.last_at else {
                 continue;
             };
+            let horizon = (stale_after * 4).max(Duration::days(EVIDENCE_HORIZON_DAYS));
+            if last + horizon <= now {
+                continue;
+            }
             evidenced = true;
             let stale_at = last + stale_after;
-            if stale_at <= now {
+            // Coverage changes when the series goes stale, and again when it leaves the horizon.
+            let next = if stale_at <= now {
                 problems.push(format!(
                     "{what} is stale: last point {}",
                     last.format("%Y-%m-%d %H:%M UTC")
                 ));
+                last + horizon
             } else {
-                out.next_change = Some(out.next_change.map_or(stale_at, |t| t.min(stale_at)));
-            }
+                stale_at
+            };
+            out.next_change = Some(out.next_change.map_or(next, |t| t.min(next)));
             if s.open_episode_id.is_some() {
                 problems.push(format!("{what} is breaching its threshold"));
             }
-        }
-        if !evidenced {
-            problems.push(format!("metric {} has no data", definition.key));
         }
         for control_id in &definition.control_ids {
             let entry = out.controls.entry(*control_id).or_default();

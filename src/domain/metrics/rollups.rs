@@ -1,7 +1,8 @@
 //! Reading metrics: the organization's series, one series rolled up into windows, and the
 //! summary of every series over a period (count, mean, p50, p95, max, breach and warning counts,
 //! the trend of its window means, its latest value). Chunks are decoded and aggregated with polars
-//! off the async workers; answers are bounded in windows and series.
+//! off the async workers, one series at a time; `metricSeries` answers at most 1,000 windows and
+//! periods span at most three years.
 
 use std::collections::HashMap;
 
@@ -188,36 +189,38 @@ fn input(info: &SeriesInfo, index: u32, times: Vec<i64>, values: Vec<f64>) -> Se
     }
 }
 
-/// Reads the points of `infos` in `[from, to)` and hands them to `aggregate` off the workers.
-async fn aggregate_points<T, F>(
+/// Reads the points of `infos` in `[from, to)` and aggregates them off the workers, one series
+/// at a time: only one series is ever decoded at once, so memory stays near the compressed size
+/// of the period plus the largest series, whatever the number of points.
+async fn per_series<T, F>(
     services: &Services,
     organization_id: i32,
     infos: &[SeriesInfo],
     (from, to): (DateTime<Utc>, DateTime<Utc>),
     aggregate: F,
-) -> AppResult<T>
+) -> AppResult<Vec<T>>
 where
     T: Send + 'static,
-    F: FnOnce(Vec<SeriesPoints>) -> AppResult<T> + Send + 'static,
+    F: Fn(SeriesPoints) -> AppResult<T> + Send + 'static,
 {
     let ids: Vec<i32> = infos.iter().map(|i| i.id).collect();
     let rows = store::chunks(&services.db, organization_id, &ids, Some(from), Some(to)).await?;
     let infos = infos.to_vec();
     blocking::run(move || {
-        let mut points = store::assemble(
-            &rows,
-            Some(from.timestamp_millis()),
-            Some(to.timestamp_millis()),
-        )?;
-        let inputs = infos
+        let window = (Some(from.timestamp_millis()), Some(to.timestamp_millis()));
+        infos
             .iter()
             .enumerate()
             .map(|(i, info)| {
-                let (times, values) = points.remove(&info.id).unwrap_or_default();
-                input(info, i as u32, times, values)
+                // Rows come ordered by series.
+                let lo = rows.partition_point(|r| r.series_id < info.id);
+                let hi = rows.partition_point(|r| r.series_id <= info.id);
+                let (times, values) = store::assemble(&rows[lo..hi], window.0, window.1)?
+                    .remove(&info.id)
+                    .unwrap_or_default();
+                aggregate(input(info, i as u32, times, values))
             })
-            .collect();
-        aggregate(inputs)
+            .collect()
     })
     .await
 }
@@ -239,14 +242,15 @@ pub async fn windows(
         .find(|s| s.id == series_id)
         .ok_or_else(|| AppError::not_found(format!("metric series {series_id}")))?;
     let bucket = window.bucket();
-    let rows: Vec<WindowStats> = aggregate_points(
+    let rows: Vec<WindowStats> = per_series(
         services,
         organization_id,
         std::slice::from_ref(&info),
         period,
-        move |inputs| metrics::rollup(&inputs, bucket).map_err(AppError::internal),
+        move |points| metrics::rollup(&[points], bucket).map_err(AppError::internal),
     )
-    .await?;
+    .await?
+    .concat();
     let limit = max_windows.clamp(1, MAX_WINDOWS);
     let truncated = rows.len() > limit;
     let skip = rows.len().saturating_sub(limit);
@@ -283,24 +287,17 @@ pub async fn summary(
         return Ok(Vec::new());
     }
     let bucket = window.bucket();
-    let (totals, windows) =
-        aggregate_points(services, organization_id, &infos, period, move |inputs| {
-            let totals = metrics::overall(&inputs).map_err(AppError::internal)?;
-            let windows = metrics::rollup(&inputs, bucket).map_err(AppError::internal)?;
-            Ok((totals, windows))
-        })
-        .await?;
+    let stats = per_series(services, organization_id, &infos, period, move |points| {
+        let total = metrics::overall(std::slice::from_ref(&points)).map_err(AppError::internal)?;
+        let windows = metrics::rollup(&[points], bucket).map_err(AppError::internal)?;
+        Ok((total.into_iter().next(), windows))
+    })
+    .await?;
     Ok(infos
         .into_iter()
-        .enumerate()
-        .map(|(i, info)| {
-            let index = i as u32;
-            let total = totals.iter().find(|t| t.series == index);
-            let means: Vec<f64> = windows
-                .iter()
-                .filter(|w| w.series == index)
-                .map(|w| w.mean)
-                .collect();
+        .zip(stats)
+        .map(|(info, (total, windows))| {
+            let means: Vec<f64> = windows.iter().map(|w| w.mean).collect();
             let trend = metrics::slope(&means);
             let worsening = if info.definition.direction.higher_is_worse() {
                 trend > 0.0
@@ -308,13 +305,13 @@ pub async fn summary(
                 trend < 0.0
             };
             SummaryRow {
-                count: total.map_or(0, |t| t.count),
-                mean: total.map(|t| t.mean),
-                p50: total.map(|t| t.p50),
-                p95: total.map(|t| t.p95),
-                max: total.map(|t| t.max),
-                breaches: total.map_or(0, |t| t.breaches),
-                warnings: total.map_or(0, |t| t.warnings),
+                count: total.as_ref().map_or(0, |t| t.count),
+                mean: total.as_ref().map(|t| t.mean),
+                p50: total.as_ref().map(|t| t.p50),
+                p95: total.as_ref().map(|t| t.p95),
+                max: total.as_ref().map(|t| t.max),
+                breaches: total.as_ref().map_or(0, |t| t.breaches),
+                warnings: total.as_ref().map_or(0, |t| t.warnings),
                 windows: means.len(),
                 trend,
                 worsening,

@@ -12,9 +12,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use entity::{metric_chunk, metric_series};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
+    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::Level;
@@ -25,6 +26,9 @@ use crate::domain::Services;
 use crate::domain::kernel::vocabulary::Vocabulary;
 use crate::domain::kernel::write::{Action, Entity, Write};
 use crate::error::{AppError, AppResult};
+
+/// Series ids named in one query at most.
+const MAX_IDS_IN_QUERY: usize = 1_000;
 
 /// Chunk rows inserted per statement (PostgreSQL allows 65,535 parameters a statement).
 const INSERT_BATCH: usize = 500;
@@ -82,48 +86,74 @@ fn months(times: &[i64]) -> Vec<(i64, std::ops::Range<usize>)> {
     out
 }
 
-/// The organization's series by key.
-async fn series_by_key<C: ConnectionTrait>(
-    db: &C,
+/// The organization's series, locked on PostgreSQL in id order: ingest, compaction and
+/// evaluation take the same rows in the same order, so they queue instead of overwriting each
+/// other's counts or deadlocking. (SQLite's single writer already serializes them.)
+async fn locked_series(
+    write: &Write<'_>,
     organization_id: i32,
 ) -> AppResult<HashMap<String, metric_series::Model>> {
-    Ok(metric_series::Entity::find()
+    let mut query = metric_series::Entity::find()
         .filter(metric_series::Column::OrganizationId.eq(organization_id))
-        .all(db)
+        .order_by_asc(metric_series::Column::Id);
+    if write.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    Ok(query
+        .all(&**write)
         .await?
         .into_iter()
         .map(|s| (s.series_key.clone(), s))
         .collect())
 }
 
-async fn create_series(
+/// Creates the series a batch names that do not exist yet; a concurrent push creating the same
+/// series is not an error.
+async fn create_missing(
     write: &Write<'_>,
     organization_id: i32,
-    series: &SeriesRef,
-) -> AppResult<metric_series::Model> {
+    wanted: &[&SeriesRef],
+) -> AppResult<()> {
     let now = write.now();
-    Ok(metric_series::ActiveModel {
-        organization_id: Set(organization_id),
-        definition_id: Set(series.definition_id),
-        ai_system_id: Set(series.ai_system_id),
-        model_version_id: Set(series.model_version_id),
-        segment: Set(series.segment.clone()),
-        series_key: Set(series.key()),
-        first_at: Set(None),
-        last_at: Set(None),
-        points: Set(0),
-        evaluated_until: Set(None),
-        level: Set(Level::Unknown.as_str().into()),
-        breach_streak: Set(0),
-        healthy_streak: Set(0),
-        last_value: Set(None),
-        open_episode_id: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+    for series in wanted {
+        let row = metric_series::ActiveModel {
+            organization_id: Set(organization_id),
+            definition_id: Set(series.definition_id),
+            ai_system_id: Set(series.ai_system_id),
+            model_version_id: Set(series.model_version_id),
+            segment: Set(series.segment.clone()),
+            series_key: Set(series.key()),
+            first_at: Set(None),
+            last_at: Set(None),
+            points: Set(0),
+            evaluated_until: Set(None),
+            level: Set(Level::Unknown.as_str().into()),
+            breach_streak: Set(0),
+            breach_started_at: Set(None),
+            healthy_streak: Set(0),
+            last_value: Set(None),
+            open_episode_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        let inserted = metric_series::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([
+                    metric_series::Column::OrganizationId,
+                    metric_series::Column::SeriesKey,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(&**write)
+            .await;
+        match inserted {
+            Ok(_) | Err(DbErr::RecordNotInserted) => {}
+            Err(err) => return Err(err.into()),
+        }
     }
-    .insert(&**write)
-    .await?)
+    Ok(())
 }
 
 /// Stores a parsed batch in the write: series created as needed, one chunk per series and month,
@@ -134,26 +164,40 @@ pub async fn store(
     batch: Batch,
     source: &str,
 ) -> AppResult<IngestReport> {
-    let mut existing = series_by_key(&**write, organization_id).await?;
+    let known = locked_series(write, organization_id).await?;
+    let missing: Vec<&SeriesRef> = batch
+        .series
+        .keys()
+        .filter(|r| !known.contains_key(&r.key()))
+        .collect();
+    let mut existing = if missing.is_empty() {
+        known
+    } else {
+        create_missing(write, organization_id, &missing).await?;
+        locked_series(write, organization_id).await?
+    };
     let mut report = IngestReport {
-        points: batch.points,
         series: batch.series.len(),
         ..Default::default()
     };
     let now = write.now();
-    // Encoding is CPU work; it is a small share of ingest and runs while the write is held.
-    let mut ordered: Vec<(SeriesRef, Columns)> = batch.series.into_iter().collect();
-    ordered.sort_by(|a, b| a.0.cmp(&b.0));
+    // Series in id order (the lock order); encoding is a small share of ingest and runs while the
+    // write is held.
+    let mut ordered: Vec<(metric_series::Model, Columns)> = Vec::new();
+    for (series_ref, columns) in batch.series {
+        let series = existing.remove(&series_ref.key()).ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("series {} vanished", series_ref.key()))
+        })?;
+        ordered.push((series, columns));
+    }
+    ordered.sort_by_key(|(series, _)| series.id);
     let mut rows: Vec<metric_chunk::ActiveModel> = Vec::new();
-    for (series_ref, columns) in ordered {
-        let series = match existing.remove(&series_ref.key()) {
-            Some(series) => series,
-            None => create_series(write, organization_id, &series_ref).await?,
-        };
+    for (series, columns) in ordered {
         let (times, values) = sorted_unique(&columns);
         let (Some(&first), Some(&last)) = (times.first(), times.last()) else {
             continue;
         };
+        report.points += times.len();
         for (month, range) in months(&times) {
             rows.push(metric_chunk::ActiveModel {
                 organization_id: Set(organization_id),
@@ -175,6 +219,7 @@ pub async fn store(
         let mut update: metric_series::ActiveModel = series.clone().into();
         update.first_at = Set(Some(series.first_at.map_or(first, |f| f.min(first))));
         update.last_at = Set(Some(series.last_at.map_or(last, |l| l.max(last))));
+        // Counts re-sent points too until compaction resolves them.
         update.points = Set(series.points + times.len() as i64);
         if newest {
             update.last_value = Set(values.last().copied());
@@ -217,20 +262,30 @@ pub async fn chunks<C: ConnectionTrait>(
     to: Option<DateTime<Utc>>,
 ) -> AppResult<Vec<metric_chunk::Model>> {
     let mut query = metric_chunk::Entity::find()
-        .filter(metric_chunk::Column::OrganizationId.eq(organization_id))
-        .filter(metric_chunk::Column::SeriesId.is_in(series_ids.to_vec()));
+        .filter(metric_chunk::Column::OrganizationId.eq(organization_id));
+    // A long id list would pass the databases' parameter limits: read the organization's chunks
+    // and keep the wanted series instead.
+    let filter_in_memory = series_ids.len() > MAX_IDS_IN_QUERY;
+    if !filter_in_memory {
+        query = query.filter(metric_chunk::Column::SeriesId.is_in(series_ids.to_vec()));
+    }
     if let Some(from) = from {
         query = query.filter(metric_chunk::Column::LastAt.gte(from));
     }
     if let Some(to) = to {
         query = query.filter(metric_chunk::Column::FirstAt.lt(to));
     }
-    Ok(query
+    let mut rows = query
         .order_by_asc(metric_chunk::Column::SeriesId)
         .order_by_asc(metric_chunk::Column::PeriodStart)
         .order_by_asc(metric_chunk::Column::Id)
         .all(db)
-        .await?)
+        .await?;
+    if filter_in_memory {
+        let wanted: std::collections::HashSet<i32> = series_ids.iter().copied().collect();
+        rows.retain(|r| wanted.contains(&r.series_id));
+    }
+    Ok(rows)
 }
 
 /// Decodes chunks into one sorted, duplicate-free column pair per series, restricted to
@@ -288,8 +343,8 @@ fn several_chunks() -> sea_orm::sea_query::Expr {
 /// Months compacted per run; the job runs again while more remain.
 const COMPACT_PER_RUN: u64 = 200;
 
-/// Folds each month holding several chunks of a series into one chunk. Returns how many months
-/// were compacted (fewer than [`COMPACT_PER_RUN`] means none is left).
+/// Folds each month holding several chunks of a series into one chunk, at most
+/// [`COMPACT_PER_RUN`] months a call. Returns how many months were compacted (0: none is left).
 pub async fn compact(services: &Services, organization_id: i32) -> AppResult<usize> {
     let db = &services.db;
     let crowded: Vec<Crowded> = metric_chunk::Entity::find()
@@ -305,8 +360,19 @@ pub async fn compact(services: &Services, organization_id: i32) -> AppResult<usi
         .all(db)
         .await?;
     let now = services.clock.now();
+    let mut compacted = 0;
     for month in &crowded {
         let txn = crate::db::begin_write(db).await?;
+        // The series row first, as ingest locks it before adding chunks: an ingest into this
+        // month has committed before the parts are read, or waits until the merge commits (its
+        // chunk then gets a higher id than the merged one, and stays the newer).
+        let mut series = metric_series::Entity::find_by_id(month.series_id);
+        if db.get_database_backend() == DbBackend::Postgres {
+            series = series.lock_exclusive();
+        }
+        let Some(series) = series.one(&txn).await? else {
+            continue;
+        };
         let parts = metric_chunk::Entity::find()
             .filter(metric_chunk::Column::SeriesId.eq(month.series_id))
             .filter(metric_chunk::Column::PeriodStart.eq(month.period_start))
@@ -316,43 +382,51 @@ pub async fn compact(services: &Services, organization_id: i32) -> AppResult<usi
         if parts.len() < 2 {
             continue;
         }
-        let merged = assemble(&parts, None, None)?;
-        let Some((times, values)) = merged.get(&month.series_id) else {
+        let ids: Vec<i32> = parts.iter().map(|p| p.id).collect();
+        let stored: i64 = parts.iter().map(|p| i64::from(p.points)).sum();
+        let series_id = month.series_id;
+        let merged = crate::domain::kernel::blocking::run(move || {
+            let (times, values) = assemble(&parts, None, None)?
+                .remove(&series_id)
+                .unwrap_or_default();
+            let bounds = times.first().copied().zip(times.last().copied());
+            Ok(bounds
+                .map(|(first, last)| (codec::encode(&times, &values), first, last, times.len())))
+        })
+        .await?;
+        let Some((data, first, last, count)) = merged else {
             continue;
         };
-        let (Some(&first), Some(&last)) = (times.first(), times.last()) else {
-            continue;
-        };
-        metric_chunk::Entity::delete_many()
-            .filter(metric_chunk::Column::Id.is_in(parts.iter().map(|p| p.id)))
+        let deleted = metric_chunk::Entity::delete_many()
+            .filter(metric_chunk::Column::Id.is_in(ids.clone()))
             .exec(&txn)
             .await?;
+        if deleted.rows_affected != ids.len() as u64 {
+            // Another compaction merged these parts first: leave its result alone.
+            continue;
+        }
         metric_chunk::ActiveModel {
             organization_id: Set(organization_id),
             series_id: Set(month.series_id),
             period_start: Set(month.period_start),
             first_at: Set(instant(first)),
             last_at: Set(instant(last)),
-            points: Set(i32::try_from(times.len()).unwrap_or(i32::MAX)),
+            points: Set(i32::try_from(count).unwrap_or(i32::MAX)),
             compacted: Set(true),
-            data: Set(codec::encode(times, values)),
+            data: Set(data),
             created_at: Set(now),
             ..Default::default()
         }
         .insert(&txn)
         .await?;
-        let removed: i64 =
-            parts.iter().map(|p| i64::from(p.points)).sum::<i64>() - times.len() as i64;
-        if removed > 0
-            && let Some(series) = metric_series::Entity::find_by_id(month.series_id)
-                .one(&txn)
-                .await?
-        {
+        let removed = stored - count as i64;
+        if removed > 0 {
             let mut update: metric_series::ActiveModel = series.clone().into();
             update.points = Set((series.points - removed).max(0));
             update.update(&txn).await?;
         }
         txn.commit().await?;
+        compacted += 1;
     }
-    Ok(crowded.len())
+    Ok(compacted)
 }

@@ -79,12 +79,12 @@ impl IncidentNode {
             return Ok(None);
         };
         let services = ctx.data::<Services>()?;
-        Ok(Some(
-            episodes::get(services, viewer(ctx), episode)
-                .await
-                .gql()?
-                .into(),
-        ))
+        // Deleting a metric's definition deletes its episodes; the incident stays.
+        match episodes::get(services, viewer(ctx), episode).await {
+            Ok(found) => Ok(Some(found.into())),
+            Err(crate::error::AppError::NotFound(_)) => Ok(None),
+            Err(err) => Err(err).gql(),
+        }
     }
 }
 

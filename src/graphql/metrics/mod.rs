@@ -241,6 +241,7 @@ impl MetricMutation {
                 to: r.to,
                 batch_id: r.batch_id,
             }),
+            Pushed::TooLarge(message) => Err(AppError::rule("points", "too_many", message)).gql(),
             Pushed::Rejected { errors, total } => {
                 let detail: Vec<String> = errors
                     .iter()

@@ -174,6 +174,17 @@ async fn a_bad_line_rejects_the_whole_request_and_stores_nothing(backend: Backen
     assert_eq!((status, error_code(&body)), (403, "FORBIDDEN"), "{body}");
     let (status, _) = ingest(&app, &token, "text/plain", false, b"x".to_vec()).await;
     assert_eq!(status, 415);
+    // A line past 64 KiB is refused as too large, before it is buffered whole.
+    let long = format!(
+        "metric,ai_system,time,value\ndrift.psi,{system},{at},{}\n",
+        "1".repeat(70_000)
+    );
+    let (status, body) = ingest(&app, &token, "text/csv", false, long.into_bytes()).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (413, "PAYLOAD_TOO_LARGE"),
+        "{body}"
+    );
     app.stop().await;
 }
 
@@ -378,9 +389,12 @@ async fn a_stale_metric_takes_a_control_from_satisfied_to_partial(backend: Backe
     definition["controlIds"] = json!([control]);
     define(&app, &token, definition).await;
     let (status, blockers) = coverage_of(&app, &token, "A.6.2.6").await;
-    assert_eq!(status, "NOT_COVERED");
+    assert_eq!(
+        status, "NOT_COVERED",
+        "a metric without data evidences nothing"
+    );
     assert!(
-        blockers.iter().any(|b| b.contains("has no data")),
+        blockers.iter().any(|b| b == "no current evidence"),
         "{blockers:?}"
     );
 
@@ -464,12 +478,14 @@ async fn definitions_and_pushes_are_validated_and_guarded(backend: Backend) {
             .contains("point 1: time is in the future")
     );
 
-    // Another organization sees none of it and cannot push to this system.
+    // Another organization sees none of it and cannot push to this system, even under a metric
+    // key of its own.
     let other = app.admin("globex").await;
     let listed = app
         .ok(&other, "{ metricDefinitions { totalCount } }", json!({}))
         .await;
     assert_eq!(listed["metricDefinitions"]["totalCount"], 0);
+    define(&app, &other, drift("drift.psi")).await;
     let (_, body) = app
         .graphql_as(&other, push, json!({ "p": [{ "metric": "drift.psi", "aiSystem": system, "time": at, "value": 0.1 }] }))
         .await;
@@ -477,12 +493,24 @@ async fn definitions_and_pushes_are_validated_and_guarded(backend: Backend) {
         body["errors"][0]["extensions"]["rule"], "bad_points",
         "{body}"
     );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("unknown AI system '{system}'")),
+        "{body}"
+    );
     assert_eq!(app.count_rows("metric_chunk").await, 0);
 
     // The CLI imports a file all or nothing, with line numbers.
     let dir = tempfile::tempdir().expect("dir");
     let good = dir.path().join("points.csv");
-    std::fs::write(&good, format!("metric,ai_system,time,value\ndrift.psi,Credit scorer,{at},0.05\ndrift.psi,{system},{at},0.06\n")).expect("file");
+    let earlier = (this_hour() - Duration::hours(2)).to_rfc3339();
+    std::fs::write(
+        &good,
+        format!("metric,ai_system,time,value\ndrift.psi,Credit scorer,{at},0.05\ndrift.psi,{system},{earlier},0.06\n"),
+    )
+    .expect("file");
     let (code, out) = app.cli(&[
         "metrics",
         "import",

@@ -24,13 +24,14 @@ const EVALUATE: &str = r#"mutation($dry: Boolean!) { evaluateThresholds(dryRun: 
 const INCIDENTS: &str = r#"{ incidents(first: 100) { totalCount nodes { id title severity category status aiSystemId
     metricEpisode { status breachingWindows peak closedAt } } } }"#;
 
-/// Four points an hour with the given hourly values, the oldest `values.len()` hours ago.
+/// Four points an hour with the given hourly values, the newest in the hour that ended an hour
+/// ago (so it is past the evaluation grace period), the oldest `values.len() + 1` hours ago.
 fn hourly(system: &str, values: &[f64]) -> Vec<(String, i64, i64, f64)> {
     let n = values.len() as i64;
     values
         .iter()
         .enumerate()
-        .flat_map(|(i, v)| (0..4).map(move |q| (system.to_string(), n - i as i64, q * 15, *v)))
+        .flat_map(|(i, v)| (0..4).map(move |q| (system.to_string(), n - i as i64 + 1, q * 15, *v)))
         .collect()
 }
 
@@ -107,12 +108,12 @@ async fn a_sustained_breach_opens_one_incident_and_recovery_closes_it(backend: B
     assert!(kinds(&again).is_empty(), "{again}");
     assert_eq!(app.count_rows("incident").await, 2);
 
-    // Three healthy hours later the flapping series recovers; its episode closes, no new incident.
-    app.services().clock.advance(Duration::hours(3));
-    let recovered = hourly(&flapping, &[0.01, 0.01, 0.01]);
-    let shifted: Vec<(String, i64, i64, f64)> = recovered
-        .into_iter()
-        .map(|(s, ago, minute, v)| (s, ago - 3, minute, v))
+    // Hours later the flapping series has three healthy hours (from the current one on): its
+    // episode closes, and no new incident opens.
+    app.services().clock.advance(Duration::hours(4));
+    let shifted: Vec<(String, i64, i64, f64)> = (0..3)
+        .flat_map(|h| (0..4).map(move |q| (h, q)))
+        .map(|(h, q)| (flapping.clone(), -h, q * 15, 0.01))
         .collect();
     let (status, body) = ingest(&app, &token, "text/csv", false, csv("drift.psi", &shifted)).await;
     assert_eq!(status, 200, "{body}");
