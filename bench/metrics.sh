@@ -28,10 +28,10 @@ trap cleanup EXIT
 # Points of 25 series (5 systems x 5 metrics of the small demo), one a minute back from now.
 generate() { "$py" "$here/metrics_data.py" "$1" "$2"; }
 
-start_server() { # data dir, database url or ""
-  local data=$1 url=$2
+start_server() { # data dir, database url or "", jobs enabled (true|false)
+  local data=$1 url=$2 jobs=${3:-true}
   if [ -n "$url" ]; then export DATABASE_URL=$url; else unset DATABASE_URL; fi
-  ACCORD_RATE_LIMIT__ENABLED=false NO_COLOR=1 "$bin" serve --listen 127.0.0.1:0 --data-dir "$data" >"$data/serve.log" 2>&1 &
+  ACCORD_RATE_LIMIT__ENABLED=false ACCORD_JOBS__ENABLED=$jobs NO_COLOR=1 "$bin" serve --listen 127.0.0.1:0 --data-dir "$data" >"$data/serve.log" 2>&1 &
   server=$!
   addr=""
   for _ in $(seq 1 200); do
@@ -89,7 +89,12 @@ echo "baseline: bare SQLite bulk insert: $baseline s"
 prepare sqlite ""
 t=$(ingest "$work/points.csv")
 "$py" -c "print(f'sqlite:   {$t:.2f} s, {$points/$t:,.0f} points/s, ratio to bare insert {$baseline/$t:.2f}x, peak RSS $(peak_rss) MiB')"
+kill "$server"; wait "$server" 2>/dev/null || true; server=""
+# Rollups on a fresh server without the job runner: the figures are the query's alone (no
+# evaluation or compaction running beside it) and the peak RSS is the rollup's, not the ingest's.
+start_server "$work/sqlite" "" false
 sqlite_roll=$(rollup)
+small_rss=$(peak_rss)
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 dbname="accord_bench_$$"
@@ -103,7 +108,7 @@ psql "$pg" -qc "DROP DATABASE $dbname" >/dev/null
 
 echo "== daily rollup (mean, p95, max per series and day)"
 read -r duck lite <<<"$("$py" "$here/metrics_baseline.py" rollup "$work/points.csv")"
-"$py" -c "print(f'$points points: accord {$sqlite_roll:.3f} s, duckdb {$duck:.3f} s ({$sqlite_roll/$duck:.2f}x duckdb), sqlite GROUP BY (mean/max only) {$lite:.3f} s ({$sqlite_roll/$lite:.2f}x)')"
+"$py" -c "print(f'$points points: accord {$sqlite_roll:.3f} s, duckdb {$duck:.3f} s ({$sqlite_roll/$duck:.2f}x duckdb), sqlite GROUP BY (mean/max only) {$lite:.3f} s ({$sqlite_roll/$lite:.2f}x); server peak RSS $small_rss MiB')"
 
 generate "$big" "$work/big.csv"
 prepare big ""
@@ -124,6 +129,8 @@ EOF
 total=0
 for part in "$work"/big-*.csv; do t=$(ingest "$part"); total=$("$py" -c "print($total + $t)"); done
 "$py" -c "print(f'ingest of $big points in 2M requests: {$total:.1f} s, {$big/$total:,.0f} points/s')"
+kill "$server"; wait "$server" 2>/dev/null || true; server=""
+start_server "$work/big" "" false
 big_roll=$(rollup)
 rss=$(peak_rss)
 read -r duck lite <<<"$("$py" "$here/metrics_baseline.py" rollup "$work/big.csv")"

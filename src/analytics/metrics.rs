@@ -116,18 +116,37 @@ pub struct WindowStats {
 
 /// Rolls every series up into windows; rows sorted by series, then window start.
 pub fn rollup(series: &[SeriesPoints], bucket: Bucket) -> PolarsResult<Vec<WindowStats>> {
-    aggregate(series, Some(bucket))
+    match frame(series, Some(bucket))? {
+        Some(frame) => summarize(frame, true),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// One row per series over all its points (`start` is 0).
 pub fn overall(series: &[SeriesPoints]) -> PolarsResult<Vec<WindowStats>> {
-    aggregate(series, None)
+    match frame(series, None)? {
+        Some(frame) => summarize(frame, false),
+        None => Ok(Vec::new()),
+    }
 }
 
-fn aggregate(series: &[SeriesPoints], bucket: Option<Bucket>) -> PolarsResult<Vec<WindowStats>> {
+/// Both: the windows of every series and every series over all its points, from one frame.
+pub fn rollup_and_overall(
+    series: &[SeriesPoints],
+    bucket: Bucket,
+) -> PolarsResult<(Vec<WindowStats>, Vec<WindowStats>)> {
+    match frame(series, Some(bucket))? {
+        Some(frame) => Ok((summarize(frame.clone(), true)?, summarize(frame, false)?)),
+        None => Ok((Vec::new(), Vec::new())),
+    }
+}
+
+/// The points as one frame: series, window start (0 without a bucket), value, and whether the
+/// value is past the breach or only the warning threshold.
+fn frame(series: &[SeriesPoints], bucket: Option<Bucket>) -> PolarsResult<Option<DataFrame>> {
     let total: usize = series.iter().map(|s| s.times.len()).sum();
     if total == 0 {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let mut ids = Vec::with_capacity(total);
     let mut starts = Vec::with_capacity(total);
@@ -152,13 +171,11 @@ fn aggregate(series: &[SeriesPoints], bucket: Option<Bucket>) -> PolarsResult<Ve
             ids.push(s.series);
             starts.push(start);
             values.push(v);
-            breach.push(u32::from(is_breach));
-            warn.push(u32::from(
-                !is_breach && past(v, s.warning, s.higher_is_worse),
-            ));
+            breach.push(is_breach);
+            warn.push(!is_breach && past(v, s.warning, s.higher_is_worse));
         }
     }
-    let frame = DataFrame::new(
+    Ok(Some(DataFrame::new(
         total,
         vec![
             Column::new("series".into(), ids),
@@ -167,10 +184,24 @@ fn aggregate(series: &[SeriesPoints], bucket: Option<Bucket>) -> PolarsResult<Ve
             Column::new("breach".into(), breach),
             Column::new("warn".into(), warn),
         ],
-    )?;
+    )?))
+}
+
+/// Aggregates a frame per series and window (`by_window`) or per series.
+fn summarize(frame: DataFrame, by_window: bool) -> PolarsResult<Vec<WindowStats>> {
+    let keys = if by_window {
+        vec![col("series"), col("start")]
+    } else {
+        vec![col("series")]
+    };
+    let order: &[&str] = if by_window {
+        &["series", "start"]
+    } else {
+        &["series"]
+    };
     let out = frame
         .lazy()
-        .group_by([col("series"), col("start")])
+        .group_by(keys)
         .agg([
             len().cast(DataType::UInt32).alias("count"),
             col("v").mean().alias("mean"),
@@ -186,7 +217,7 @@ fn aggregate(series: &[SeriesPoints], bucket: Option<Bucket>) -> PolarsResult<Ve
             col("breach").sum().cast(DataType::UInt32).alias("breaches"),
             col("warn").sum().cast(DataType::UInt32).alias("warnings"),
         ])
-        .sort(["series", "start"], SortMultipleOptions::default())
+        .sort(order.to_vec(), SortMultipleOptions::default())
         .collect()?;
     let u32s = |name: &str| -> PolarsResult<Vec<u32>> {
         Ok(out.column(name)?.u32()?.into_no_null_iter().collect())
@@ -200,7 +231,11 @@ fn aggregate(series: &[SeriesPoints], bucket: Option<Bucket>) -> PolarsResult<Ve
             .collect())
     };
     let series_col = u32s("series")?;
-    let start_col: Vec<i64> = out.column("start")?.i64()?.into_no_null_iter().collect();
+    let start_col: Vec<i64> = if by_window {
+        out.column("start")?.i64()?.into_no_null_iter().collect()
+    } else {
+        vec![0; out.height()]
+    };
     let (count, breaches, warnings) = (u32s("count")?, u32s("breaches")?, u32s("warnings")?);
     let (mean, min, p50) = (f64s("mean")?, f64s("min")?, f64s("p50")?);
     let (p95, max, sum) = (f64s("p95")?, f64s("max")?, f64s("sum")?);

@@ -189,10 +189,14 @@ fn input(info: &SeriesInfo, index: u32, times: Vec<i64>, values: Vec<f64>) -> Se
     }
 }
 
-/// Reads the points of `infos` in `[from, to)` and aggregates them off the workers, one series
-/// at a time: only one series is ever decoded at once, so memory stays near the compressed size
-/// of the period plus the largest series, whatever the number of points.
-async fn per_series<T, F>(
+/// Points aggregated in one polars query at most (several series together, so the query's
+/// threads have work; never more, so memory stays bounded whatever the period holds).
+const BATCH_POINTS: i64 = 500_000;
+
+/// Reads the points of `infos` in `[from, to)` and aggregates them off the workers, a batch of
+/// series at a time: `aggregate` gets the batch (each series numbered by its place in it) and
+/// returns one result per series, in order.
+async fn batched<T, F>(
     services: &Services,
     organization_id: i32,
     infos: &[SeriesInfo],
@@ -201,28 +205,51 @@ async fn per_series<T, F>(
 ) -> AppResult<Vec<T>>
 where
     T: Send + 'static,
-    F: Fn(SeriesPoints) -> AppResult<T> + Send + 'static,
+    F: Fn(Vec<SeriesPoints>) -> AppResult<Vec<T>> + Send + 'static,
 {
     let ids: Vec<i32> = infos.iter().map(|i| i.id).collect();
     let rows = store::chunks(&services.db, organization_id, &ids, Some(from), Some(to)).await?;
     let infos = infos.to_vec();
     blocking::run(move || {
         let window = (Some(from.timestamp_millis()), Some(to.timestamp_millis()));
-        infos
-            .iter()
-            .enumerate()
-            .map(|(i, info)| {
-                // Rows come ordered by series.
-                let lo = rows.partition_point(|r| r.series_id < info.id);
-                let hi = rows.partition_point(|r| r.series_id <= info.id);
-                let (times, values) = store::assemble(&rows[lo..hi], window.0, window.1)?
-                    .remove(&info.id)
-                    .unwrap_or_default();
-                aggregate(input(info, i as u32, times, values))
-            })
-            .collect()
+        // Rows come ordered by series.
+        let rows_of = |id: i32| {
+            let lo = rows.partition_point(|r| r.series_id < id);
+            let hi = rows.partition_point(|r| r.series_id <= id);
+            &rows[lo..hi]
+        };
+        let mut out = Vec::with_capacity(infos.len());
+        let mut batch: Vec<SeriesPoints> = Vec::new();
+        let mut batch_points = 0i64;
+        for info in &infos {
+            let parts = rows_of(info.id);
+            let (times, values) = store::assemble(parts, window.0, window.1)?
+                .remove(&info.id)
+                .unwrap_or_default();
+            batch_points += times.len() as i64;
+            batch.push(input(info, batch.len() as u32, times, values));
+            if batch_points >= BATCH_POINTS {
+                out.extend(aggregate(std::mem::take(&mut batch))?);
+                batch_points = 0;
+            }
+        }
+        if !batch.is_empty() {
+            out.extend(aggregate(batch)?);
+        }
+        Ok(out)
     })
     .await
+}
+
+/// Splits rows of a batch (sorted by series number) into one list per series of the batch.
+fn per_series(rows: Vec<WindowStats>, series: usize) -> Vec<Vec<WindowStats>> {
+    let mut out: Vec<Vec<WindowStats>> = vec![Vec::new(); series];
+    for row in rows {
+        if let Some(list) = out.get_mut(row.series as usize) {
+            list.push(row);
+        }
+    }
+    out
 }
 
 /// One series in windows over `[from, to)`: the latest `max_windows` windows, oldest first, and
@@ -242,12 +269,18 @@ pub async fn windows(
         .find(|s| s.id == series_id)
         .ok_or_else(|| AppError::not_found(format!("metric series {series_id}")))?;
     let bucket = window.bucket();
-    let rows: Vec<WindowStats> = per_series(
+    let rows: Vec<WindowStats> = batched(
         services,
         organization_id,
         std::slice::from_ref(&info),
         period,
-        move |points| metrics::rollup(&[points], bucket).map_err(AppError::internal),
+        move |batch| {
+            let n = batch.len();
+            Ok(per_series(
+                metrics::rollup(&batch, bucket).map_err(AppError::internal)?,
+                n,
+            ))
+        },
     )
     .await?
     .concat();
@@ -287,10 +320,15 @@ pub async fn summary(
         return Ok(Vec::new());
     }
     let bucket = window.bucket();
-    let stats = per_series(services, organization_id, &infos, period, move |points| {
-        let total = metrics::overall(std::slice::from_ref(&points)).map_err(AppError::internal)?;
-        let windows = metrics::rollup(&[points], bucket).map_err(AppError::internal)?;
-        Ok((total.into_iter().next(), windows))
+    let stats = batched(services, organization_id, &infos, period, move |batch| {
+        let n = batch.len();
+        let (windows, totals) =
+            metrics::rollup_and_overall(&batch, bucket).map_err(AppError::internal)?;
+        let mut totals = per_series(totals, n).into_iter();
+        Ok(per_series(windows, n)
+            .into_iter()
+            .map(|w| (totals.next().and_then(|t| t.into_iter().next()), w))
+            .collect())
     })
     .await?;
     Ok(infos
