@@ -164,11 +164,15 @@ pub fn job_runner(
         public_url: config.public_url.clone(),
     };
     let metrics = crate::domain::metrics::worker::MetricsWorker::new(services.clone());
+    let escalation = crate::domain::incidents::worker::EscalationWorker {
+        services: services.clone(),
+    };
     Ok(crate::jobs::runner::run(
         services,
         Arc::new(crate::jobs::Handlers(vec![
             Arc::new(worker),
             Arc::new(metrics),
+            Arc::new(escalation),
         ])),
         config.jobs.clone(),
         crate::jobs::runner::owner_name(),

@@ -18,7 +18,11 @@ pub struct Model {
     pub status: String,
     pub occurred_at: DateTimeUtc,
     pub detected_at: DateTimeUtc,
+    pub acknowledged_at: Option<DateTimeUtc>,
     pub resolved_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub resolution: Option<String>,
     pub metric_episode_id: Option<i32>,
     pub created_by: String,
     pub created_at: DateTimeUtc,

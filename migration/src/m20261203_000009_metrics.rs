@@ -113,7 +113,10 @@ enum Incident {
     Status,
     OccurredAt,
     DetectedAt,
+    AcknowledgedAt,
     ResolvedAt,
+    ClosedAt,
+    Resolution,
     MetricEpisodeId,
     CreatedBy,
     CreatedAt,
@@ -387,7 +390,10 @@ impl MigrationTrait for Migration {
                     .col(string(Incident::Status))
                     .col(timestamp_with_time_zone(Incident::OccurredAt))
                     .col(timestamp_with_time_zone(Incident::DetectedAt))
+                    .col(timestamp_with_time_zone_null(Incident::AcknowledgedAt))
                     .col(timestamp_with_time_zone_null(Incident::ResolvedAt))
+                    .col(timestamp_with_time_zone_null(Incident::ClosedAt))
+                    .col(text_null(Incident::Resolution))
                     .col(integer_null(Incident::MetricEpisodeId))
                     .col(string(Incident::CreatedBy))
                     .col(timestamp_with_time_zone(Incident::CreatedAt))

@@ -72,6 +72,7 @@ pub struct MutationRoot(
     risks::RiskMutation,
     delivery::DeliveryMutation,
     metrics::MetricMutation,
+    incidents::IncidentMutation,
     people::PeopleMutation,
 );
 

@@ -43,6 +43,7 @@ mod controls;
 mod crosswalk;
 mod delivery;
 mod governance;
+mod incidents;
 mod interchange;
 mod inventory;
 mod metrics;

@@ -1,8 +1,15 @@
 //! AI incidents: what happened to which AI system, how severe, and where it stands. Opened by
-//! people or by a metric's breach episode (one incident per episode). Escalation, SLAs and the
-//! timeline build on these records (the oversight issue).
+//! people or by a metric's breach episode (one incident per episode), escalated along the
+//! organization's routes ([`escalation`]) against response times per severity ([`sla`]), with an
+//! append-only [`timeline`]. Editors handle incidents; executives and auditors read them.
 
-use chrono::{DateTime, Utc};
+pub mod escalation;
+pub mod lifecycle;
+pub mod sla;
+pub mod timeline;
+pub mod worker;
+
+use chrono::{DateTime, Duration, Utc};
 use entity::incident;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -54,10 +61,56 @@ pub struct Incident {
     pub status: IncidentStatus,
     pub occurred_at: DateTime<Utc>,
     pub detected_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub resolution: Option<String>,
     pub metric_episode_id: Option<i32>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// An incident against its severity's response times, as of an instant.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentView {
+    pub incident: Incident,
+    pub acknowledge_due: DateTime<Utc>,
+    pub resolve_due: DateTime<Utc>,
+    /// Unacknowledged past its acknowledgement time, or unresolved past its resolution time.
+    pub past_sla: bool,
+}
+
+impl Incident {
+    /// Minutes from occurrence to detection.
+    pub fn time_to_detect(&self) -> i64 {
+        (self.detected_at - self.occurred_at).num_minutes()
+    }
+    /// Minutes from detection to acknowledgement.
+    pub fn time_to_acknowledge(&self) -> Option<i64> {
+        self.acknowledged_at
+            .map(|at| (at - self.detected_at).num_minutes())
+    }
+    /// Minutes from detection to resolution.
+    pub fn time_to_resolve(&self) -> Option<i64> {
+        self.resolved_at
+            .map(|at| (at - self.detected_at).num_minutes())
+    }
+
+    /// This incident against `slas` at `now`.
+    pub fn view(self, slas: &[sla::Sla], now: DateTime<Utc>) -> IncidentView {
+        let sla = sla::of(slas, self.severity);
+        let acknowledge_due =
+            self.detected_at + Duration::minutes(i64::from(sla.acknowledge_minutes));
+        let resolve_due = self.detected_at + Duration::minutes(i64::from(sla.resolve_minutes));
+        let past_sla = (self.acknowledged_at.is_none() && now > acknowledge_due)
+            || (self.resolved_at.is_none() && now > resolve_due);
+        IncidentView {
+            incident: self,
+            acknowledge_due,
+            resolve_due,
+            past_sla,
+        }
+    }
 }
 
 impl TryFrom<incident::Model> for Incident {
@@ -74,7 +127,10 @@ impl TryFrom<incident::Model> for Incident {
             status: IncidentStatus::stored(&m.status)?,
             occurred_at: m.occurred_at,
             detected_at: m.detected_at,
+            acknowledged_at: m.acknowledged_at,
             resolved_at: m.resolved_at,
+            closed_at: m.closed_at,
+            resolution: m.resolution,
             metric_episode_id: m.metric_episode_id,
             created_by: m.created_by,
             created_at: m.created_at,
@@ -95,7 +151,8 @@ pub struct NewIncident {
     pub metric_episode_id: Option<i32>,
 }
 
-/// Opens an incident inside a write (detected now, by the write's actor).
+/// Opens an incident inside a write (detected now, by the write's actor), puts it on its
+/// timeline and emails the first level of its escalation route.
 pub async fn open(
     write: &Write<'_>,
     organization_id: i32,
@@ -114,7 +171,10 @@ pub async fn open(
         status: Set(IncidentStatus::Open.as_str().into()),
         occurred_at: Set(new.occurred_at),
         detected_at: Set(now),
+        acknowledged_at: Set(None),
         resolved_at: Set(None),
+        closed_at: Set(None),
+        resolution: Set(None),
         metric_episode_id: Set(new.metric_episode_id),
         created_by: Set(actor.to_string()),
         created_at: Set(now),
@@ -127,6 +187,15 @@ pub async fn open(
     write
         .created(Entity::Incident, created.id, &created)
         .await?;
+    timeline::append(
+        write,
+        organization_id,
+        created.id,
+        timeline::EventKind::Opened,
+        &created.title,
+    )
+    .await?;
+    escalation::notify(write, organization_id, &created, 1, created.severity).await?;
     Ok(created)
 }
 
@@ -136,17 +205,20 @@ pub struct IncidentFilter {
     pub ai_system_id: Option<i32>,
     pub status: Option<IncidentStatus>,
     pub severity: Option<Severity>,
+    /// Only unacknowledged or unresolved incidents past their response times.
+    pub past_sla: bool,
 }
 
-/// Incidents of the viewer's organization, newest first.
+/// Incidents of the viewer's organization, most recently detected first.
 pub async fn list(
     services: &Services,
     viewer: &Viewer,
     filter: &IncidentFilter,
-) -> AppResult<Vec<Incident>> {
+) -> AppResult<Vec<IncidentView>> {
     viewer.require(Permission::ReadRecords)?;
-    let mut query = incident::Entity::find()
-        .filter(incident::Column::OrganizationId.eq(viewer.organization_id()?));
+    let organization_id = viewer.organization_id()?;
+    let mut query =
+        incident::Entity::find().filter(incident::Column::OrganizationId.eq(organization_id));
     if let Some(id) = filter.ai_system_id {
         query = query.filter(incident::Column::AiSystemId.eq(id));
     }
@@ -156,23 +228,47 @@ pub async fn list(
     if let Some(severity) = filter.severity {
         query = query.filter(incident::Column::Severity.eq(severity.as_str()));
     }
-    query
+    if filter.past_sla {
+        // Only unresolved incidents can be past either time.
+        query = query.filter(incident::Column::ResolvedAt.is_null());
+    }
+    let slas = sla::all_of(&services.db, organization_id).await?;
+    let now = services.clock.now();
+    let mut out = Vec::new();
+    for row in query
         .order_by_desc(incident::Column::DetectedAt)
         .order_by_desc(incident::Column::Id)
         .all(&services.db)
         .await?
-        .into_iter()
-        .map(Incident::try_from)
-        .collect()
+    {
+        let view = Incident::try_from(row)?.view(&slas, now);
+        if !filter.past_sla || view.past_sla {
+            out.push(view);
+        }
+    }
+    Ok(out)
+}
+
+/// An incident row of the organization.
+pub(crate) async fn find<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    id: i32,
+) -> AppResult<incident::Model> {
+    incident::Entity::find_by_id(id)
+        .filter(incident::Column::OrganizationId.eq(organization_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("incident {id}")))
 }
 
 /// One incident of the viewer's organization.
-pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Incident> {
+pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<IncidentView> {
     viewer.require(Permission::ReadRecords)?;
-    incident::Entity::find_by_id(id)
-        .filter(incident::Column::OrganizationId.eq(viewer.organization_id()?))
-        .one(&services.db)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("incident {id}")))?
-        .try_into()
+    let organization_id = viewer.organization_id()?;
+    let slas = sla::all_of(&services.db, organization_id).await?;
+    Ok(
+        Incident::try_from(find(&services.db, organization_id, id).await?)?
+            .view(&slas, services.clock.now()),
+    )
 }

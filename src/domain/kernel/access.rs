@@ -98,12 +98,14 @@ impl Permission {
             Permission::ImportCrosswalk => "`POST /imports/crosswalk`, `importCrosswalk`",
             Permission::IngestMetrics => "`POST /ingest/metrics`, `recordMetricPoints`",
             Permission::WriteRecords => {
-                "inventory, scope, models, RACI, policies, approval requests, artefacts, risks, metric definitions, threshold evaluation"
+                "inventory, scope, models, RACI, policies, approval requests, artefacts, risks, metric definitions, threshold evaluation, incidents"
             }
             Permission::DecideApproval => {
                 "`decideApproval`, only as an approver of the request's body"
             }
-            Permission::ManageGovernance => "governance bodies, members, escalation routes",
+            Permission::ManageGovernance => {
+                "governance bodies, members, escalation routes, incident response times"
+            }
             Permission::ManageAccess => "API keys, organizations",
             Permission::VerifyAudit => "`auditVerification`",
         }

@@ -99,6 +99,7 @@ pub enum Entity {
     Evidence,
     GovernanceBody,
     Incident,
+    IncidentSla,
     MetricBatch,
     MetricDefinition,
     MetricEpisode,
@@ -132,6 +133,7 @@ impl Entity {
             Entity::Evidence => "evidence",
             Entity::GovernanceBody => "governance_body",
             Entity::Incident => "incident",
+            Entity::IncidentSla => "incident_sla",
             Entity::MetricBatch => "metric_batch",
             Entity::MetricDefinition => "metric_definition",
             Entity::MetricEpisode => "metric_episode",
@@ -194,6 +196,16 @@ impl<'s> Write<'s> {
     /// The instant of this write, from the injected clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.now
+    }
+
+    /// The services this write runs with (for follow-ups queued inside it, such as emails).
+    pub fn services(&self) -> &'s Services {
+        self.services
+    }
+
+    /// Who the write is audited as.
+    pub fn actor(&self) -> &str {
+        &self.actor
     }
 
     pub fn set_organization(&mut self, organization_id: i32) {

@@ -165,11 +165,13 @@ pub async fn store(
     source: &str,
 ) -> AppResult<IngestReport> {
     let known = locked_series(write, organization_id).await?;
-    let missing: Vec<&SeriesRef> = batch
+    // Created in a stable order, so series ids follow the batch's content, not hash order.
+    let mut missing: Vec<&SeriesRef> = batch
         .series
         .keys()
         .filter(|r| !known.contains_key(&r.key()))
         .collect();
+    missing.sort();
     let mut existing = if missing.is_empty() {
         known
     } else {

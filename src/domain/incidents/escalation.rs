@@ -1,0 +1,266 @@
+//! Escalation: an incident is emailed along the organization's route for its severity (the
+//! route's governance body members, through the people directory, and its listed recipients),
+//! recorded as a notice that someone must acknowledge within the severity's SLA. When nobody has
+//! acknowledged by then, the job runner escalates once to the next level: the route of the next
+//! higher severity that has one. Acknowledging the incident stops it.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{escalation_route, governance_body, incident, incident_notice};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::Serialize;
+
+use super::{Incident, IncidentStatus, sla, timeline};
+use crate::domain::Services;
+use crate::domain::delivery::recipients;
+use crate::domain::delivery::schedules::Recipients;
+use crate::domain::governance::Severity;
+use crate::domain::kernel::access::Permission;
+use crate::domain::kernel::viewer::Viewer;
+use crate::domain::kernel::vocabulary::Vocabulary;
+use crate::domain::kernel::write::Write;
+use crate::domain::notifications::{self, Notice};
+use crate::error::{AppError, AppResult};
+
+/// One level of an incident's escalation, as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeView {
+    pub level: i32,
+    pub severity: Severity,
+    pub body_id: Option<i32>,
+    pub body_name: Option<String>,
+    pub recipients: Vec<String>,
+    pub notified_at: DateTime<Utc>,
+    pub acknowledge_by: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledged_by: Option<String>,
+}
+
+/// Emails level `level` of `incident` along the route of `severity`, inside `write`. Returns
+/// false (and notes it on the timeline) when the organization has no route for that severity.
+pub async fn notify(
+    write: &Write<'_>,
+    organization_id: i32,
+    incident: &Incident,
+    level: i32,
+    severity: Severity,
+) -> AppResult<bool> {
+    let services = write.services();
+    let route = escalation_route::Entity::find()
+        .filter(escalation_route::Column::OrganizationId.eq(organization_id))
+        .filter(escalation_route::Column::Severity.eq(severity.as_str()))
+        .one(&**write)
+        .await?;
+    let Some(route) = route else {
+        if level == 1 {
+            timeline::append(
+                write,
+                organization_id,
+                incident.id,
+                timeline::EventKind::Escalated,
+                &format!("no escalation route for {severity} incidents; nobody was emailed"),
+            )
+            .await?;
+        }
+        return Ok(false);
+    };
+    let listed: Vec<String> =
+        serde_json::from_str(&route.recipients).map_err(AppError::internal)?;
+    let members = recipients::body_members(services, organization_id, &[route.body_id]).await?;
+    let people = crate::domain::people::all_of(services, organization_id).await?;
+    let wanted = Recipients {
+        addresses: listed,
+        ..Default::default()
+    };
+    let addresses = recipients::resolve(&wanted, &people, &members, &[]);
+    let body = governance_body::Entity::find_by_id(route.body_id)
+        .one(&**write)
+        .await?;
+    let body_name = body.map_or_else(|| format!("body {}", route.body_id), |b| b.name);
+    let now = write.now();
+    let slas = sla::all_of(&**write, organization_id).await?;
+    let due = now
+        + Duration::minutes(i64::from(
+            sla::of(&slas, incident.severity).acknowledge_minutes,
+        ));
+    let notice = Notice {
+        topic: "incident_escalation",
+        subject_type: "incident",
+        subject_id: incident.id,
+        subject: format!(
+            "[{}] AI incident #{}: {}{}",
+            incident.severity.as_str().to_uppercase(),
+            incident.id,
+            incident.title,
+            if level > 1 {
+                format!(" (escalation level {level})")
+            } else {
+                String::new()
+            }
+        ),
+        body: format!(
+            "{}\n\nSeverity: {}\nCategory: {}\nOccurred: {}\nDetected: {}\nEscalation level {level}: {body_name}\n\nAcknowledge by {} in Accord (incident #{}); until someone does, it escalates further.",
+            incident.description,
+            incident.severity,
+            incident.category,
+            incident.occurred_at.to_rfc3339(),
+            incident.detected_at.to_rfc3339(),
+            due.to_rfc3339(),
+            incident.id,
+        ),
+    };
+    let sent = notifications::queue(
+        write,
+        organization_id,
+        &notice,
+        &addresses,
+        &services.delivery.run,
+    )
+    .await?;
+    incident_notice::ActiveModel {
+        organization_id: Set(organization_id),
+        incident_id: Set(incident.id),
+        level: Set(level),
+        severity: Set(severity.as_str().into()),
+        body_id: Set(Some(route.body_id)),
+        recipients: Set(serde_json::to_string(&addresses).map_err(AppError::internal)?),
+        notified_at: Set(now),
+        acknowledge_by: Set(due),
+        acknowledged_at: Set(None),
+        acknowledged_by: Set(None),
+        ..Default::default()
+    }
+    .insert(&**write)
+    .await?;
+    timeline::append(
+        write,
+        organization_id,
+        incident.id,
+        timeline::EventKind::Escalated,
+        &format!("level {level}: {body_name}, {sent} recipient(s) emailed"),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The severities above `severity`, nearest first.
+fn higher(severity: Severity) -> impl Iterator<Item = Severity> {
+    Severity::ALL
+        .iter()
+        .copied()
+        .skip_while(move |s| *s != severity)
+        .skip(1)
+}
+
+/// Escalates every unacknowledged incident whose latest notice has passed its acknowledgement
+/// time, once per level; returns how many were escalated.
+pub async fn escalate_overdue(services: &Services) -> AppResult<usize> {
+    let now = services.clock.now();
+    let overdue = incident_notice::Entity::find()
+        .filter(incident_notice::Column::AcknowledgedAt.is_null())
+        .filter(incident_notice::Column::AcknowledgeBy.lte(now))
+        .order_by_asc(incident_notice::Column::Id)
+        .all(&services.db)
+        .await?;
+    let mut escalated = 0;
+    for notice in overdue {
+        let write =
+            Write::begin_as(services, Some(notice.organization_id), "escalation".into()).await?;
+        // Only the latest level escalates, and only while the incident is unacknowledged.
+        let later = incident_notice::Entity::find()
+            .filter(incident_notice::Column::IncidentId.eq(notice.incident_id))
+            .filter(incident_notice::Column::Level.gt(notice.level))
+            .one(&*write)
+            .await?;
+        let Some(row) = incident::Entity::find_by_id(notice.incident_id)
+            .one(&*write)
+            .await?
+        else {
+            continue;
+        };
+        let incident: Incident = row.try_into()?;
+        if later.is_some() || incident.status != IncidentStatus::Open {
+            continue;
+        }
+        let from = Severity::stored(&notice.severity)?;
+        let mut done = false;
+        for next in higher(from) {
+            if notify(
+                &write,
+                notice.organization_id,
+                &incident,
+                notice.level + 1,
+                next,
+            )
+            .await?
+            {
+                done = true;
+                break;
+            }
+        }
+        if !done {
+            // The top of the route: nothing further to escalate to. The notice stays
+            // unacknowledged, with its deadline moved out of the overdue scan.
+            let mut row: incident_notice::ActiveModel = notice.clone().into();
+            row.acknowledge_by = Set(now + Duration::days(36_500));
+            row.update(&*write).await?;
+        }
+        write.commit().await?;
+        escalated += usize::from(done);
+    }
+    Ok(escalated)
+}
+
+/// Marks every open notice of an incident acknowledged, inside `write`.
+pub async fn acknowledge(write: &Write<'_>, incident_id: i32, by: &str) -> AppResult<()> {
+    let open = incident_notice::Entity::find()
+        .filter(incident_notice::Column::IncidentId.eq(incident_id))
+        .filter(incident_notice::Column::AcknowledgedAt.is_null())
+        .all(&**write)
+        .await?;
+    for notice in open {
+        let mut row: incident_notice::ActiveModel = notice.into();
+        row.acknowledged_at = Set(Some(write.now()));
+        row.acknowledged_by = Set(Some(by.to_string()));
+        row.update(&**write).await?;
+    }
+    Ok(())
+}
+
+/// Who was notified when, and who acknowledged, level by level.
+pub async fn notices(
+    services: &Services,
+    viewer: &Viewer,
+    incident_id: i32,
+) -> AppResult<Vec<NoticeView>> {
+    viewer.require(Permission::ReadRecords)?;
+    let organization_id = viewer.organization_id()?;
+    let rows = incident_notice::Entity::find()
+        .filter(incident_notice::Column::OrganizationId.eq(organization_id))
+        .filter(incident_notice::Column::IncidentId.eq(incident_id))
+        .order_by_asc(incident_notice::Column::Level)
+        .all(&services.db)
+        .await?;
+    let bodies = governance_body::Entity::find()
+        .filter(governance_body::Column::OrganizationId.eq(organization_id))
+        .all(&services.db)
+        .await?;
+    rows.into_iter()
+        .map(|n| {
+            Ok(NoticeView {
+                level: n.level,
+                severity: Severity::stored(&n.severity)?,
+                body_name: n
+                    .body_id
+                    .and_then(|id| bodies.iter().find(|b| b.id == id).map(|b| b.name.clone())),
+                body_id: n.body_id,
+                recipients: serde_json::from_str(&n.recipients).map_err(AppError::internal)?,
+                notified_at: n.notified_at,
+                acknowledge_by: n.acknowledge_by,
+                acknowledged_at: n.acknowledged_at,
+                acknowledged_by: n.acknowledged_by,
+            })
+        })
+        .collect()
+}
