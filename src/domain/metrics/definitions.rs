@@ -311,7 +311,7 @@ pub async fn update(
     let after = Definition::from_row(stored, controls_of(&*write, id).await?)?;
     let unthresholded = after.warning_threshold.is_none() && after.breach_threshold.is_none();
     if before.window != after.window || unthresholded {
-        super::evaluate::restart_series(&write, id, after.window).await?;
+        super::apply::restart_series(&write, id, after.window).await?;
     }
     write
         .record(

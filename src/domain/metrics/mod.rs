@@ -8,10 +8,12 @@
 //! - [`store`]: points kept as compressed columnar chunks ([`codec`]) per series and month,
 //!   appended by ingest and merged by the compaction job;
 //! - [`rollups`]: `metricSeries` / `metricSummary` through polars (`crate::analytics::metrics`);
-//! - [`evaluate`]: windows against thresholds, episodes with hysteresis, incidents, warnings;
+//! - [`evaluate`]: windows against thresholds ([`walk`], pure), episodes with hysteresis,
+//!   incidents and warnings written by [`apply`];
 //! - [`monitoring`]: what the metrics say about the controls they evidence;
 //! - [`worker`]: the job runner's evaluation, compaction and periodic duties.
 
+pub mod apply;
 pub mod codec;
 pub mod definitions;
 pub mod episodes;
@@ -21,6 +23,7 @@ pub mod intake;
 pub mod monitoring;
 pub mod rollups;
 pub mod store;
+pub mod walk;
 pub mod worker;
 
 use crate::analytics::metrics::Bucket;
