@@ -219,7 +219,8 @@ async fn an_unacknowledged_incident_escalates_once_per_level_until_acknowledged(
 async fn response_times_are_configurable_and_steps_keep_their_order(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.admin("acme").await;
-    let system = create_system(&app, &token, "Credit scorer", "operate", "high").await;
+    // A limited-tier system is not critical: the medium times apply as set.
+    let system = create_system(&app, &token, "Churn predictor", "operate", "limited").await;
     let set = "mutation { setIncidentSla(severity: medium, acknowledgeMinutes: 30, resolveMinutes: 120) { severity acknowledgeMinutes resolveMinutes } }";
     let editor = app.token("erin", "acme", &["editor"]);
     let (_, refused) = app.graphql_as(&editor, set, json!({})).await;

@@ -3,7 +3,10 @@
 //! once, with a comment; the quorum of approvals approves, any rejection rejects.
 
 use chrono::{DateTime, Utc};
-use entity::{ai_system, approval_decision, approval_request, body_member, model_version, policy};
+use entity::{
+    ai_system, approval_decision, approval_request, body_member, escalation_route, model_version,
+    policy, risk,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -18,12 +21,13 @@ use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
 use crate::error::{AppError, AppResult};
 
 vocabulary! {
-    /// What an approval request approves: a policy version, a model version's deployment, or a
-    /// change to an AI system in operation.
+    /// What an approval request approves: a policy version, a model version's deployment, a
+    /// change to an AI system in operation, or accepting a high or critical risk.
     pub enum ApprovalSubject {
         Policy => "policy",
         Deployment => "deployment",
         SystemChange => "system_change",
+        RiskAcceptance => "risk_acceptance",
     }
 }
 
@@ -142,6 +146,12 @@ async fn check_subject<C: ConnectionTrait>(
                 .count(db)
                 .await?
         }
+        ApprovalSubject::RiskAcceptance => {
+            risk::Entity::find_by_id(subject_id)
+                .filter(risk::Column::OrganizationId.eq(organization_id))
+                .count(db)
+                .await?
+        }
     };
     if found == 0 {
         return Err(AppError::not_found(format!(
@@ -240,6 +250,9 @@ pub async fn request(
     }
     let organization_id = viewer.organization_id()?;
     let txn = Write::begin(services, viewer).await?;
+    if subject_type == ApprovalSubject::RiskAcceptance {
+        check_risk_acceptance(&txn, organization_id, subject_id, body_id, quorum).await?;
+    }
     let request = open(
         &txn,
         organization_id,
@@ -253,6 +266,85 @@ pub async fn request(
     .await?;
     txn.commit().await?;
     Ok(request)
+}
+
+/// Who decides on accepting a risk is configured by the escalation routes: the governance body
+/// of the route for the risk's level (a critical risk goes to the body that handles critical
+/// matters), deciding by at least a majority of its approvers.
+async fn check_risk_acceptance(
+    write: &Write<'_>,
+    organization_id: i32,
+    risk_id: i32,
+    body_id: i32,
+    quorum: i32,
+) -> AppResult<()> {
+    let txn: &DatabaseTransaction = write;
+    let row = risk::Entity::find_by_id(risk_id)
+        .filter(risk::Column::OrganizationId.eq(organization_id))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("risk {risk_id}")))?;
+    let level = super::risks::current_level(&row)?;
+    let route = escalation_route::Entity::find()
+        .filter(escalation_route::Column::OrganizationId.eq(organization_id))
+        .filter(escalation_route::Column::Severity.eq(level.as_str()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| {
+            AppError::rule(
+                "bodyId",
+                "no_route_for_level",
+                format!("set an escalation route for {level} matters: its body decides on accepting {level} risks"),
+            )
+        })?;
+    if route.body_id != body_id {
+        return Err(AppError::rule(
+            "bodyId",
+            "risk_acceptance_body",
+            format!(
+                "accepting a {level} risk is decided by the body of the {level} escalation route (id {})",
+                route.body_id
+            ),
+        ));
+    }
+    let majority = approvers(txn, body_id).await?.len() / 2 + 1;
+    if (quorum as usize) < majority {
+        return Err(AppError::rule(
+            "quorum",
+            "quorum_below_majority",
+            format!(
+                "accepting a {level} risk needs a majority of the body's approvers ({majority})"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Uses up the latest approved, unused request for a subject; refused with `rule` when there is
+/// none.
+pub async fn consume_latest<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    subject_type: ApprovalSubject,
+    subject_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let request = approval_request::Entity::find()
+        .filter(approval_request::Column::OrganizationId.eq(organization_id))
+        .filter(approval_request::Column::SubjectType.eq(subject_type.as_str()))
+        .filter(approval_request::Column::SubjectId.eq(subject_id))
+        .filter(approval_request::Column::Status.eq(ApprovalStatus::Approved.as_str()))
+        .filter(approval_request::Column::ConsumedAt.is_null())
+        .order_by_desc(approval_request::Column::Id)
+        .one(db)
+        .await?;
+    let Some(request) = request else {
+        return Ok(false);
+    };
+    let mut active: approval_request::ActiveModel = request.into();
+    active.consumed_at = Set(Some(now));
+    active.update(db).await?;
+    Ok(true)
 }
 
 /// Records an approver's decision. Only the body's approvers may decide, each once.

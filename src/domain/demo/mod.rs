@@ -356,7 +356,7 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
     }
 
     let systems = inventory::list(services, &system, &inventory::InventoryQuery::default()).await?;
-    seeded.risks = risks::seed(services, &system, &systems).await?;
+    seeded.risks = risks::seed(services, &system, &systems, &[ceo.clone(), cro.clone()]).await?;
     seeded.metric_points = metrics::seed(services, &system, &systems, size).await?;
 
     inventory::set_scope(

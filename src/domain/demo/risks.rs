@@ -7,9 +7,10 @@ use chrono::Duration;
 use crate::domain::inventory::AiSystem;
 use crate::domain::inventory::RiskTier;
 use crate::domain::kernel::viewer::Viewer;
+use crate::domain::kernel::vocabulary::Vocabulary;
 use crate::domain::risks::{self, RiskInput};
 use crate::domain::risks::{RiskStatus, Treatment};
-use crate::domain::{Services, raci};
+use crate::domain::{Services, approvals, governance, raci};
 use crate::error::AppResult;
 
 /// Threats per system, picked by the system's position so the data is deterministic.
@@ -25,7 +26,13 @@ const THREAT_SETS: &[&[&str]] = &[
 ];
 
 /// Creates the risks of `systems`; returns how many.
-pub async fn seed(services: &Services, system: &Viewer, systems: &[AiSystem]) -> AppResult<usize> {
+pub async fn seed(
+    services: &Services,
+    system: &Viewer,
+    systems: &[AiSystem],
+    approvers: &[Viewer],
+) -> AppResult<usize> {
+    let routes = governance::routes(services, system).await?;
     let mut created = 0;
     for (i, ai_system) in systems.iter().enumerate() {
         for (j, threat_key) in THREAT_SETS[i % THREAT_SETS.len()].iter().enumerate() {
@@ -64,8 +71,9 @@ pub async fn seed(services: &Services, system: &Viewer, systems: &[AiSystem]) ->
                         Treatment::Mitigate
                     },
                     owner: owner.clone(),
+                    // Accepted below, once approved where its level needs it.
                     status: if accepted {
-                        RiskStatus::Accepted
+                        RiskStatus::Assessed
                     } else if assessed {
                         RiskStatus::Treating
                     } else {
@@ -80,6 +88,9 @@ pub async fn seed(services: &Services, system: &Viewer, systems: &[AiSystem]) ->
                 true,
             )
             .await?;
+            if accepted {
+                accept(services, system, approvers, &routes, &risk).await?;
+            }
             raci::assign(
                 services,
                 system,
@@ -94,4 +105,46 @@ pub async fn seed(services: &Services, system: &Viewer, systems: &[AiSystem]) ->
         }
     }
     Ok(created)
+}
+
+/// Accepts a demo risk the way an organization must: a high or critical one through an approved
+/// risk-acceptance request of the body on the escalation route for its level.
+async fn accept(
+    services: &Services,
+    system: &Viewer,
+    approvers: &[Viewer],
+    routes: &[governance::Route],
+    risk: &risks::Risk,
+) -> AppResult<()> {
+    let level = risks::level_of(risk.current().score());
+    if matches!(level, risks::Level::High | risks::Level::Critical)
+        && let Some(route) = routes
+            .iter()
+            .find(|r| r.severity.as_str() == level.as_str())
+    {
+        let request = approvals::request(
+            services,
+            system,
+            approvals::ApprovalSubject::RiskAcceptance,
+            risk.id,
+            route.body_id,
+            2,
+            "Residual risk within appetite with the listed controls",
+        )
+        .await?;
+        for approver in approvers.iter().take(2) {
+            approvals::decide(
+                services,
+                approver,
+                request.id,
+                approvals::Verdict::Approve,
+                "Within appetite",
+            )
+            .await?;
+        }
+    }
+    let mut input = RiskInput::from(risk);
+    input.status = RiskStatus::Accepted;
+    risks::update(services, system, risk.id, input).await?;
+    Ok(())
 }

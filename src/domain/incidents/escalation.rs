@@ -80,9 +80,10 @@ pub async fn notify(
     let body_name = body.map_or_else(|| format!("body {}", route.body_id), |b| b.name);
     let now = write.now();
     let slas = sla::all_of(&**write, organization_id).await?;
+    let critical = super::critical_systems(&**write, organization_id).await?;
     let due = now
         + Duration::minutes(i64::from(
-            sla::of(&slas, incident.severity).acknowledge_minutes,
+            sla::of(&slas, incident.held_as(&critical)).acknowledge_minutes,
         ));
     let notice = Notice {
         topic: "incident_escalation",

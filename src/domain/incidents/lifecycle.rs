@@ -74,13 +74,15 @@ pub async fn report(
             category: input.category,
             occurred_at: input.occurred_at,
             metric_episode_id: None,
+            escalate: true,
         },
     )
     .await?;
     let slas = sla::all_of(&*write, organization_id).await?;
+    let critical = super::critical_systems(&*write, organization_id).await?;
     let now = write.now();
     write.commit().await?;
-    Ok(created.view(&slas, now))
+    Ok(created.view(&slas, &critical, now))
 }
 
 /// Where a step may start from, and where it leaves the incident.
@@ -160,8 +162,9 @@ async fn advance(
         )
         .await?;
     let slas = sla::all_of(&*write, organization_id).await?;
+    let critical = super::critical_systems(&*write, organization_id).await?;
     write.commit().await?;
-    Ok(after.view(&slas, now))
+    Ok(after.view(&slas, &critical, now))
 }
 
 /// Acknowledges an open incident: its escalation stops.

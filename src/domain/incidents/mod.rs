@@ -9,6 +9,8 @@ pub mod sla;
 pub mod timeline;
 pub mod worker;
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration, Utc};
 use entity::incident;
 use sea_orm::{
@@ -81,6 +83,20 @@ pub struct IncidentView {
 }
 
 impl Incident {
+    /// The severity whose response times apply: one higher on a critical AI system.
+    pub fn held_as(&self, critical: &HashSet<i32>) -> Severity {
+        let on_critical = self.ai_system_id.is_some_and(|id| critical.contains(&id));
+        if !on_critical {
+            return self.severity;
+        }
+        Severity::ALL
+            .iter()
+            .copied()
+            .skip_while(|s| *s != self.severity)
+            .nth(1)
+            .unwrap_or(self.severity)
+    }
+
     /// Minutes from occurrence to detection.
     pub fn time_to_detect(&self) -> i64 {
         (self.detected_at - self.occurred_at).num_minutes()
@@ -96,9 +112,15 @@ impl Incident {
             .map(|at| (at - self.detected_at).num_minutes())
     }
 
-    /// This incident against `slas` at `now`.
-    pub fn view(self, slas: &[sla::Sla], now: DateTime<Utc>) -> IncidentView {
-        let sla = sla::of(slas, self.severity);
+    /// This incident against `slas` at `now`; on a critical AI system (see
+    /// [`crate::domain::inventory::critical`]) it is held to the next higher severity's times.
+    pub fn view(
+        self,
+        slas: &[sla::Sla],
+        critical: &HashSet<i32>,
+        now: DateTime<Utc>,
+    ) -> IncidentView {
+        let sla = sla::of(slas, self.held_as(critical));
         let acknowledge_due =
             self.detected_at + Duration::minutes(i64::from(sla.acknowledge_minutes));
         let resolve_due = self.detected_at + Duration::minutes(i64::from(sla.resolve_minutes));
@@ -149,6 +171,9 @@ pub struct NewIncident {
     pub category: Category,
     pub occurred_at: DateTime<Utc>,
     pub metric_episode_id: Option<i32>,
+    /// Email the escalation route now; false for a breach found in history (a bulk import of old
+    /// points), which is recorded and not escalated.
+    pub escalate: bool,
 }
 
 /// Opens an incident inside a write (detected now, by the write's actor), puts it on its
@@ -195,7 +220,18 @@ pub async fn open(
         &created.title,
     )
     .await?;
-    escalation::notify(write, organization_id, &created, 1, created.severity).await?;
+    if new.escalate {
+        escalation::notify(write, organization_id, &created, 1, created.severity).await?;
+    } else {
+        timeline::append(
+            write,
+            organization_id,
+            created.id,
+            timeline::EventKind::Note,
+            "found in historical data: recorded, not escalated",
+        )
+        .await?;
+    }
     Ok(created)
 }
 
@@ -233,6 +269,7 @@ pub async fn list(
         query = query.filter(incident::Column::ResolvedAt.is_null());
     }
     let slas = sla::all_of(&services.db, organization_id).await?;
+    let critical = critical_systems(&services.db, organization_id).await?;
     let now = services.clock.now();
     let mut out = Vec::new();
     for row in query
@@ -241,12 +278,25 @@ pub async fn list(
         .all(&services.db)
         .await?
     {
-        let view = Incident::try_from(row)?.view(&slas, now);
+        let view = Incident::try_from(row)?.view(&slas, &critical, now);
         if !filter.past_sla || view.past_sla {
             out.push(view);
         }
     }
     Ok(out)
+}
+
+/// The organization's critical AI systems.
+pub(crate) async fn critical_systems<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+) -> AppResult<HashSet<i32>> {
+    Ok(
+        crate::domain::inventory::critical::reasons(db, organization_id)
+            .await?
+            .into_keys()
+            .collect(),
+    )
 }
 
 /// An incident row of the organization.
@@ -267,8 +317,12 @@ pub async fn get(services: &Services, viewer: &Viewer, id: i32) -> AppResult<Inc
     viewer.require(Permission::ReadRecords)?;
     let organization_id = viewer.organization_id()?;
     let slas = sla::all_of(&services.db, organization_id).await?;
+    let critical = critical_systems(&services.db, organization_id).await?;
     Ok(
-        Incident::try_from(find(&services.db, organization_id, id).await?)?
-            .view(&slas, services.clock.now()),
+        Incident::try_from(find(&services.db, organization_id, id).await?)?.view(
+            &slas,
+            &critical,
+            services.clock.now(),
+        ),
     )
 }

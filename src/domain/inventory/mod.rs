@@ -3,6 +3,7 @@
 //! becomes `deployed` only with an approved deployment approval; an AI system in the `operate`
 //! stage changes only with an approved system-change approval.
 
+pub mod critical;
 mod model_versions;
 mod scope;
 

@@ -24,8 +24,9 @@ use crate::domain::notifications::{self, Notice};
 use crate::domain::raci::RaciSubject;
 use crate::error::AppResult;
 
-/// Warnings for windows older than (before the last evaluated window's end) send no email.
-const RECENT_WARNING_MS: i64 = 7 * 24 * 3_600_000;
+/// Warnings, and incidents of breaches, from windows older than this before the last evaluated
+/// window's end are recorded without email: history loaded in bulk wakes nobody.
+const RECENT_MS: i64 = 7 * 24 * 3_600_000;
 
 pub(super) fn transition(
     definition: &Definition,
@@ -121,6 +122,9 @@ pub(super) async fn apply(
                         category: definition.kind.incident_category(),
                         occurred_at: instant(e.opened_at),
                         metric_episode_id: Some(episode.id),
+                        // A breach that ended or began long ago (history loaded in bulk) is
+                        // recorded without waking anyone.
+                        escalate: e.last_breach_at >= p.until.timestamp_millis() - RECENT_MS,
                     },
                 )
                 .await?;
@@ -164,7 +168,7 @@ pub(super) async fn apply(
             }
             Event::Warning { start, value } => {
                 // A warning from history (a bulk import of old points) is reported, not emailed.
-                let recent = *start >= p.until.timestamp_millis() - RECENT_WARNING_MS;
+                let recent = *start >= p.until.timestamp_millis() - RECENT_MS;
                 let recipients = if recent {
                     accountable_addresses(services, organization_id, p.series.ai_system_id, systems)
                         .await?

@@ -9,6 +9,7 @@
 
 mod register;
 pub mod threats;
+pub mod unmitigated;
 
 pub use register::{RiskInput, create, set_controls, update};
 
@@ -119,6 +120,18 @@ pub fn level_of(score: u8) -> Level {
         10..=15 => Level::High,
         _ => Level::Critical,
     }
+}
+
+/// The level of a stored risk's current rating (residual when rated, inherent otherwise).
+pub fn current_level(row: &entity::risk::Model) -> crate::error::AppResult<Level> {
+    let rating = match (row.residual_likelihood, row.residual_impact) {
+        (Some(l), Some(i)) => (l, i),
+        _ => (row.inherent_likelihood, row.inherent_impact),
+    };
+    let score = u8::try_from(rating.0 * rating.1).map_err(|_| {
+        crate::error::AppError::internal(anyhow::anyhow!("risk {} rating out of range", row.id))
+    })?;
+    Ok(level_of(score))
 }
 
 /// A control linked to a risk, with the state that says whether it treats it yet.

@@ -8,13 +8,13 @@ use sea_orm::{
 };
 
 use super::{Category, Rating, Risk, RiskStatus, Treatment, find, find_row, load, threats};
-use crate::domain::Services;
 use crate::domain::inventory;
 use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::validate;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::Vocabulary;
 use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
+use crate::domain::{Services, approvals};
 use crate::error::{AppError, AppResult};
 
 /// The fields of a risk (all of them on create and on update).
@@ -37,6 +37,28 @@ pub struct RiskInput {
     pub decision: Option<String>,
     /// `YYYY-MM-DD`.
     pub review_due: Option<String>,
+}
+
+impl From<&Risk> for RiskInput {
+    /// A stored risk's fields, to change a few and write them back.
+    fn from(r: &Risk) -> Self {
+        RiskInput {
+            ai_system_id: r.ai_system_id,
+            title: r.title.clone(),
+            description: r.description.clone(),
+            threat: r.threat.clone(),
+            category: Some(r.category),
+            inherent_likelihood: i64::from(r.inherent.likelihood),
+            inherent_impact: i64::from(r.inherent.impact),
+            residual_likelihood: r.residual.map(|x| i64::from(x.likelihood)),
+            residual_impact: r.residual.map(|x| i64::from(x.impact)),
+            treatment: r.treatment,
+            owner: r.owner.clone(),
+            status: r.status,
+            decision: r.decision.clone(),
+            review_due: r.review_due.map(|d| d.to_string()),
+        }
+    }
 }
 
 struct Checked {
@@ -248,6 +270,48 @@ async fn logged_commit(
     Ok(after)
 }
 
+/// Accepting a high or critical risk (ISO/IEC 42001 6.1.3: risk owners approve residual risk)
+/// uses up an approved `risk_acceptance` request for it, decided by the governance body of the
+/// escalation route for its level with a majority quorum; until then the risk is not `accepted`.
+async fn require_acceptance_approval(
+    write: &Write<'_>,
+    organization_id: i32,
+    risk_id: Option<i32>,
+    c: &Checked,
+    was_accepted: bool,
+) -> AppResult<()> {
+    if c.status != RiskStatus::Accepted || was_accepted {
+        return Ok(());
+    }
+    let level = super::level_of(c.residual.unwrap_or(c.inherent).score());
+    if !matches!(level, super::Level::High | super::Level::Critical) {
+        return Ok(());
+    }
+    let approved = match risk_id {
+        Some(id) => {
+            approvals::consume_latest(
+                &**write,
+                organization_id,
+                approvals::ApprovalSubject::RiskAcceptance,
+                id,
+                write.now(),
+            )
+            .await?
+        }
+        None => false,
+    };
+    if approved {
+        return Ok(());
+    }
+    Err(AppError::rule(
+        "status",
+        "acceptance_needs_approval",
+        format!(
+            "accepting a {level} risk needs an approved risk_acceptance request (requestApproval) from the body of the {level} escalation route"
+        ),
+    ))
+}
+
 /// Adds a risk. Its treating controls are `control_ids` when given; otherwise, when the risk names
 /// a threat and `link_recommended` is set, the organization's copies of the threat's controls.
 pub async fn create(
@@ -263,6 +327,7 @@ pub async fn create(
     let threat = c.threat;
     let txn = Write::begin(services, viewer).await?;
     check_ai_system(&*txn, organization_id, input.ai_system_id).await?;
+    require_acceptance_approval(&txn, organization_id, None, &c, false).await?;
     let controls = match (control_ids, threat) {
         (Some(ids), _) => checked_controls(&*txn, organization_id, &ids).await?,
         (None, Some(threat)) if link_recommended => {
@@ -296,6 +361,8 @@ pub async fn update(
     let row = find_row(&*txn, organization_id, id).await?;
     let before = load(&*txn, organization_id, row.clone()).await?;
     check_ai_system(&*txn, organization_id, input.ai_system_id).await?;
+    let was_accepted = before.status == RiskStatus::Accepted;
+    require_acceptance_approval(&txn, organization_id, Some(id), &c, was_accepted).await?;
     let mut active: risk::ActiveModel = row.into();
     apply(&mut active, c, input.ai_system_id, txn.now());
     active.update(&*txn).await?;

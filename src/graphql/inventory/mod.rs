@@ -16,11 +16,40 @@ use types::{
     RiskTierValue, ScopeExclusionNode, ScopeNode, StageValue,
 };
 
+/// A critical AI system and the classification rules that made it so.
+#[derive(async_graphql::SimpleObject)]
+#[graphql(name = "CriticalAiSystem")]
+pub struct CriticalNode {
+    pub ai_system: AiSystemNode,
+    /// The rules that fired, e.g. "risk tier is high", "open critical risk #4: ...".
+    pub because: Vec<String>,
+}
+
 #[derive(Default)]
 pub struct InventoryQuery;
 
 #[Object]
 impl InventoryQuery {
+    /// The AI systems classified critical (risk tier high or prohibited, or an open critical
+    /// risk), with the rules that fired; incidents on them are held to stricter response times.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 1000) as usize) * child_complexity")]
+    async fn critical_ai_systems(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConnection<CriticalNode>> {
+        let services = ctx.data::<Services>()?;
+        let list = inventory::critical::list(services, viewer(ctx))
+            .await
+            .gql()?;
+        paginate("critical_ai_system", list, first, after, |c| CriticalNode {
+            ai_system: c.system.into(),
+            because: c.because,
+        })
+        .gql()
+    }
+
     /// The AI system inventory, filtered and sorted (`sort`: name | risk_tier | lifecycle_stage |
     /// updated_at).
     #[allow(clippy::too_many_arguments)]

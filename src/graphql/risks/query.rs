@@ -4,10 +4,11 @@ use crate::domain::kernel::access::Permission;
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{
-    BasisValue, CategoryValue, HeatmapCell, LevelValue, RiskNode, RiskStatusValue, ThreatNode,
+    BasisValue, CategoryValue, HeatmapCell, LevelValue, RiskNode, RiskRef, RiskStatusValue,
+    ThreatNode, UnmitigatedThreatNode,
 };
 use crate::domain::Services;
-use crate::domain::risks::{self, threats};
+use crate::domain::risks::{self, threats, unmitigated};
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::guards::{Can, viewer};
 use crate::graphql::pagination::{OffsetConnection, paginate};
@@ -133,6 +134,39 @@ impl RiskQuery {
             after,
             std::convert::identity,
         )
+        .gql()
+    }
+
+    /// The threats an AI system faces (named by its open risks) with no implemented control
+    /// treating them, with the controls the threat library recommends.
+    #[graphql(
+        guard = "Can(Permission::ReadRecords)",
+        complexity = "first.map_or(20, |n| n.clamp(0, 1000) as usize) * child_complexity"
+    )]
+    async fn unmitigated_threats(
+        &self,
+        ctx: &Context<'_>,
+        ai_system_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConnection<UnmitigatedThreatNode>> {
+        let services = ctx.data::<Services>()?;
+        let list = unmitigated::of_system(services, viewer(ctx), parse_id(&ai_system_id).gql()?)
+            .await
+            .gql()?;
+        paginate("unmitigated_threat", list, first, after, |u| {
+            UnmitigatedThreatNode {
+                threat: ThreatNode::new(u.threat, u.risks.len() as u64),
+                risks: u
+                    .risks
+                    .into_iter()
+                    .map(|(id, title)| RiskRef {
+                        id: ID(id.to_string()),
+                        title,
+                    })
+                    .collect(),
+            }
+        })
         .gql()
     }
 }

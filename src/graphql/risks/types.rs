@@ -223,3 +223,18 @@ pub struct HeatmapCell {
     /// Open risks rated in this cell.
     pub count: i32,
 }
+
+/// A risk that names a threat.
+#[derive(SimpleObject, Clone)]
+pub struct RiskRef {
+    pub id: ID,
+    pub title: String,
+}
+
+/// A threat an AI system faces with no implemented control.
+#[derive(SimpleObject, Clone)]
+pub struct UnmitigatedThreatNode {
+    pub threat: ThreatNode,
+    /// The system's open risks that name it (none of their treating controls is implemented).
+    pub risks: Vec<RiskRef>,
+}

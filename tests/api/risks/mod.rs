@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 use crate::fixtures::{create_risk, create_system, risk_input};
 use crate::helpers::{Backend, TestApp, error_code};
 
+mod acceptance;
+mod critical;
 mod rules;
 
 backend_tests!(
