@@ -20,7 +20,7 @@ backend_tests!(
 );
 
 const FIELDS: &str = "id status severity acknowledgedAt pastSla acknowledgeDueAt timeToAcknowledgeMinutes \
-    timeToResolveMinutes resolution notices { level severity bodyName recipients acknowledgedAt acknowledgedBy } \
+    timeToResolveMinutes resolution notices { level severity bodyName recipients notifiedAt acknowledgeBy acknowledgedAt acknowledgedBy } \
     timeline { kind note actor }";
 
 fn report(severity: &str, system: &str) -> Value {
@@ -134,8 +134,17 @@ async fn an_unacknowledged_incident_escalates_once_per_level_until_acknowledged(
     let text = String::from_utf8_lossy(&first[0]).to_string();
     assert!(text.contains("[HIGH] AI incident #"), "{text}");
 
-    // An hour passes without an acknowledgement (high: 60 minutes): the next level is told, once.
-    app.services().clock.advance(Duration::minutes(61));
+    // The credit scorer is critical (high tier): a high incident on it is held to the critical
+    // times, 15 minutes to acknowledge.
+    let due = |v: &Value, field: &str| {
+        chrono::DateTime::parse_from_rfc3339(v[field].as_str().expect("time")).expect("RFC 3339")
+    };
+    assert_eq!(
+        (due(level1, "acknowledgeBy") - due(level1, "notifiedAt")).num_minutes(),
+        15
+    );
+    // Sixteen minutes pass without an acknowledgement: the next level is told, once.
+    app.services().clock.advance(Duration::minutes(16));
     let all = smtp.wait_for(5).await;
     assert_eq!(all.len(), 5, "the board's two members and its recipient");
     let mut escalated = Value::Null;
@@ -187,7 +196,7 @@ async fn an_unacknowledged_incident_escalates_once_per_level_until_acknowledged(
         acknowledged["acknowledgeIncident"]["status"],
         "acknowledged"
     );
-    assert!(acknowledged["acknowledgeIncident"]["timeToAcknowledgeMinutes"].as_i64() >= Some(122));
+    assert!(acknowledged["acknowledgeIncident"]["timeToAcknowledgeMinutes"].as_i64() >= Some(77));
     let after = incident(&app, &token, &id).await;
     for notice in after["notices"].as_array().expect("notices") {
         assert_eq!(notice["acknowledgedBy"], "erin@acme");

@@ -285,10 +285,21 @@ async fn check_risk_acceptance(
         .await?
         .ok_or_else(|| AppError::not_found(format!("risk {risk_id}")))?;
     let level = super::risks::current_level(&row)?;
+    acceptance_rule(txn, organization_id, level.as_str(), body_id, quorum).await
+}
+
+/// The body and quorum a decision on accepting a risk of `level` needs.
+async fn acceptance_rule<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    level: &str,
+    body_id: i32,
+    quorum: i32,
+) -> AppResult<()> {
     let route = escalation_route::Entity::find()
         .filter(escalation_route::Column::OrganizationId.eq(organization_id))
-        .filter(escalation_route::Column::Severity.eq(level.as_str()))
-        .one(txn)
+        .filter(escalation_route::Column::Severity.eq(level))
+        .one(db)
         .await?
         .ok_or_else(|| {
             AppError::rule(
@@ -307,7 +318,7 @@ async fn check_risk_acceptance(
             ),
         ));
     }
-    let majority = approvers(txn, body_id).await?.len() / 2 + 1;
+    let majority = approvers(db, body_id).await?.len() / 2 + 1;
     if (quorum as usize) < majority {
         return Err(AppError::rule(
             "quorum",
@@ -320,30 +331,51 @@ async fn check_risk_acceptance(
     Ok(())
 }
 
-/// Uses up the latest approved, unused request for a subject; refused with `rule` when there is
-/// none.
-pub async fn consume_latest<C: ConnectionTrait>(
-    db: &C,
+/// Uses up the latest approved, unused acceptance request of a risk for accepting it at `level`:
+/// the request must have been decided by the body and quorum that level needs now (a risk
+/// re-rated upwards needs the higher body). False when there is no approved, unused request.
+pub async fn consume_risk_acceptance(
+    write: &Write<'_>,
     organization_id: i32,
-    subject_type: ApprovalSubject,
-    subject_id: i32,
-    now: DateTime<Utc>,
+    risk_id: i32,
+    level: &str,
 ) -> AppResult<bool> {
+    let txn: &DatabaseTransaction = write;
     let request = approval_request::Entity::find()
         .filter(approval_request::Column::OrganizationId.eq(organization_id))
-        .filter(approval_request::Column::SubjectType.eq(subject_type.as_str()))
-        .filter(approval_request::Column::SubjectId.eq(subject_id))
+        .filter(approval_request::Column::SubjectType.eq(ApprovalSubject::RiskAcceptance.as_str()))
+        .filter(approval_request::Column::SubjectId.eq(risk_id))
         .filter(approval_request::Column::Status.eq(ApprovalStatus::Approved.as_str()))
         .filter(approval_request::Column::ConsumedAt.is_null())
         .order_by_desc(approval_request::Column::Id)
-        .one(db)
+        .one(txn)
         .await?;
     let Some(request) = request else {
         return Ok(false);
     };
-    let mut active: approval_request::ActiveModel = request.into();
-    active.consumed_at = Set(Some(now));
-    active.update(db).await?;
+    acceptance_rule(txn, organization_id, level, request.body_id, request.quorum).await?;
+    // Conditional, so two acceptances racing for one approval cannot both use it.
+    let used = approval_request::Entity::update_many()
+        .col_expr(
+            approval_request::Column::ConsumedAt,
+            sea_orm::sea_query::Expr::value(write.now()),
+        )
+        .filter(approval_request::Column::Id.eq(request.id))
+        .filter(approval_request::Column::ConsumedAt.is_null())
+        .exec(txn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Ok(false);
+    }
+    write
+        .record(
+            Action::Update,
+            Entity::ApprovalRequest,
+            request.id,
+            Some(serde_json::json!({ "consumed_at": null })),
+            Some(serde_json::json!({ "consumed_at": write.now(), "used_for": "risk_acceptance" })),
+        )
+        .await?;
     Ok(true)
 }
 

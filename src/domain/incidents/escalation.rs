@@ -7,7 +7,8 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{escalation_route, governance_body, incident, incident_notice};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
@@ -155,7 +156,8 @@ fn higher(severity: Severity) -> impl Iterator<Item = Severity> {
 }
 
 /// Escalates every unacknowledged incident whose latest notice has passed its acknowledgement
-/// time, once per level; returns how many were escalated.
+/// time, once per level; returns how many were escalated. One incident failing (another
+/// instance escalated it first, a broken route) is logged and does not hold up the others.
 pub async fn escalate_overdue(services: &Services) -> AppResult<usize> {
     let now = services.clock.now();
     let overdue = incident_notice::Entity::find()
@@ -166,51 +168,88 @@ pub async fn escalate_overdue(services: &Services) -> AppResult<usize> {
         .await?;
     let mut escalated = 0;
     for notice in overdue {
-        let write =
-            Write::begin_as(services, Some(notice.organization_id), "escalation".into()).await?;
-        // Only the latest level escalates, and only while the incident is unacknowledged.
-        let later = incident_notice::Entity::find()
-            .filter(incident_notice::Column::IncidentId.eq(notice.incident_id))
-            .filter(incident_notice::Column::Level.gt(notice.level))
-            .one(&*write)
-            .await?;
-        let Some(row) = incident::Entity::find_by_id(notice.incident_id)
-            .one(&*write)
-            .await?
-        else {
-            continue;
-        };
-        let incident: Incident = row.try_into()?;
-        if later.is_some() || incident.status != IncidentStatus::Open {
-            continue;
-        }
-        let from = Severity::stored(&notice.severity)?;
-        let mut done = false;
-        for next in higher(from) {
-            if notify(
-                &write,
-                notice.organization_id,
-                &incident,
-                notice.level + 1,
-                next,
-            )
-            .await?
-            {
-                done = true;
-                break;
+        match escalate_one(services, &notice, now).await {
+            Ok(done) => escalated += usize::from(done),
+            Err(err) => {
+                tracing::warn!(incident = notice.incident_id, %err, "escalating an incident failed")
             }
         }
-        if !done {
-            // The top of the route: nothing further to escalate to. The notice stays
-            // unacknowledged, with its deadline moved out of the overdue scan.
-            let mut row: incident_notice::ActiveModel = notice.clone().into();
-            row.acknowledge_by = Set(now + Duration::days(36_500));
-            row.update(&*write).await?;
-        }
-        write.commit().await?;
-        escalated += usize::from(done);
     }
     Ok(escalated)
+}
+
+/// The row of an incident, locked on PostgreSQL so a step and an escalation of one incident take
+/// turns (SQLite's single writer already serializes them).
+pub(super) async fn locked_incident(
+    write: &Write<'_>,
+    incident_id: i32,
+) -> AppResult<Option<incident::Model>> {
+    let mut query = incident::Entity::find_by_id(incident_id);
+    if write.get_database_backend() == sea_orm::DbBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    Ok(query.one(&**write).await?)
+}
+
+async fn escalate_one(
+    services: &Services,
+    notice: &incident_notice::Model,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    // Cheap checks first, outside any write: only the latest level of an open incident moves.
+    let later = incident_notice::Entity::find()
+        .filter(incident_notice::Column::IncidentId.eq(notice.incident_id))
+        .filter(incident_notice::Column::Level.gt(notice.level))
+        .one(&services.db)
+        .await?;
+    let open = incident::Entity::find_by_id(notice.incident_id)
+        .one(&services.db)
+        .await?
+        .is_some_and(|i| i.status == IncidentStatus::Open.as_str());
+    if later.is_some() || !open {
+        return Ok(false);
+    }
+    let write =
+        Write::begin_as(services, Some(notice.organization_id), "escalation".into()).await?;
+    // Again under the lock: an acknowledgement may have committed since.
+    let Some(row) = locked_incident(&write, notice.incident_id).await? else {
+        return Ok(false);
+    };
+    let incident: Incident = row.try_into()?;
+    let still_latest = incident_notice::Entity::find()
+        .filter(incident_notice::Column::IncidentId.eq(notice.incident_id))
+        .filter(incident_notice::Column::Level.gt(notice.level))
+        .one(&*write)
+        .await?
+        .is_none();
+    if incident.status != IncidentStatus::Open || !still_latest {
+        return Ok(false);
+    }
+    let from = Severity::stored(&notice.severity)?;
+    let mut done = false;
+    for next in higher(from) {
+        if notify(
+            &write,
+            notice.organization_id,
+            &incident,
+            notice.level + 1,
+            next,
+        )
+        .await?
+        {
+            done = true;
+            break;
+        }
+    }
+    if !done {
+        // The top of the route: nothing further to escalate to. The notice stays
+        // unacknowledged, with its deadline moved out of the overdue scan.
+        let mut row: incident_notice::ActiveModel = notice.clone().into();
+        row.acknowledge_by = Set(now + Duration::days(36_500));
+        row.update(&*write).await?;
+    }
+    write.commit().await?;
+    Ok(done)
 }
 
 /// Marks every open notice of an incident acknowledged, inside `write`.

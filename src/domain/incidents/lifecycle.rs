@@ -112,7 +112,11 @@ async fn advance(
         validate::text("note", note, 20_000)?
     };
     let write = Write::begin(services, viewer).await?;
-    let row = find(&*write, organization_id, id).await?;
+    // Locked (PostgreSQL), so two steps or a step and an escalation take turns.
+    find(&*write, organization_id, id).await?;
+    let row = escalation::locked_incident(&write, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("incident {id}")))?;
     let before: Incident = row.clone().try_into()?;
     let (from, to) = step(kind);
     if !from.contains(&before.status) {

@@ -28,6 +28,23 @@ use crate::error::AppResult;
 /// window's end are recorded without email: history loaded in bulk wakes nobody.
 const RECENT_MS: i64 = 7 * 24 * 3_600_000;
 
+/// The last breaching window of the episode an `Opened` event began, as of the end of this
+/// evaluation (the episode may have gone on breaching, or closed, in later windows).
+fn last_breach(p: &Pending, opened: &EpisodeState) -> i64 {
+    let closed = p.events.iter().find_map(|event| match event {
+        Event::Closed(e, _) if e.opened_at == opened.opened_at => Some(e.last_breach_at),
+        _ => None,
+    });
+    closed
+        .or_else(|| {
+            p.state
+                .open
+                .filter(|o| o.opened_at == opened.opened_at)
+                .map(|o| o.last_breach_at)
+        })
+        .unwrap_or(opened.last_breach_at)
+}
+
 pub(super) fn transition(
     definition: &Definition,
     series: &metric_series::Model,
@@ -122,9 +139,9 @@ pub(super) async fn apply(
                         category: definition.kind.incident_category(),
                         occurred_at: instant(e.opened_at),
                         metric_episode_id: Some(episode.id),
-                        // A breach that ended or began long ago (history loaded in bulk) is
-                        // recorded without waking anyone.
-                        escalate: e.last_breach_at >= p.until.timestamp_millis() - RECENT_MS,
+                        // A breach wholly in history (loaded in bulk: it began and ended long
+                        // ago) is recorded without waking anyone; one still going is escalated.
+                        escalate: last_breach(p, e) >= p.until.timestamp_millis() - RECENT_MS,
                     },
                 )
                 .await?;

@@ -1,7 +1,8 @@
 //! The storage format of a chunk of points: two columns, times as zigzag varint deltas (regular
-//! series cost one or two bytes a point) and values as little-endian f64, the whole deflated
-//! (fastest level). A chunk holds one series' points for one month, sorted by time, one value
-//! per time. Version byte first, so the format can change without touching stored chunks.
+//! series cost one to three bytes a point) and values as little-endian f64, optionally deflated
+//! (version 1). A chunk holds one series' points for one month, sorted by time, one value per
+//! time. Version byte first, so the format can change without touching stored chunks: both
+//! versions are read; [`WRITE`] says which is written.
 //!
 //! Measured (bench/metrics.sh, 1M points of the large demo): see README "Metrics storage".
 
@@ -11,7 +12,11 @@ use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 
-const VERSION: u8 = 1;
+/// Version 1: the columns deflated. Version 2: the same columns as they are.
+const DEFLATED: u8 = 1;
+const PLAIN: u8 = 2;
+/// What new chunks are written as (the benchmark chose; README "Metrics storage").
+const WRITE: u8 = PLAIN;
 /// Most points a chunk may claim; a corrupt header cannot make decoding allocate without bound.
 const MAX_POINTS: usize = 50_000_000;
 
@@ -66,8 +71,14 @@ pub fn encode(times: &[i64], values: &[f64]) -> Vec<u8> {
     for &v in &values[..n] {
         raw.extend_from_slice(&v.to_le_bytes());
     }
+    if WRITE == PLAIN {
+        let mut out = Vec::with_capacity(raw.len() + 1);
+        out.push(PLAIN);
+        out.extend_from_slice(&raw);
+        return out;
+    }
     // The encoder appends to the version byte; writing into a Vec cannot fail.
-    let mut encoder = DeflateEncoder::new(vec![VERSION], Compression::fast());
+    let mut encoder = DeflateEncoder::new(vec![DEFLATED], Compression::fast());
     match encoder.write_all(&raw) {
         Ok(()) => encoder.finish().unwrap_or_default(),
         Err(_) => Vec::new(),
@@ -81,16 +92,22 @@ pub fn decode_into(
     values: &mut Vec<f64>,
 ) -> Result<(), CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Corrupt)?;
-    if version != VERSION {
-        return Err(CodecError::Version(version));
-    }
-    let mut raw = Vec::with_capacity(body.len() * 3);
-    DeflateDecoder::new(body)
-        .take((MAX_POINTS * 18) as u64)
-        .read_to_end(&mut raw)
-        .map_err(|_| CodecError::Corrupt)?;
+    let inflated;
+    let raw: &[u8] = match version {
+        PLAIN => body,
+        DEFLATED => {
+            let mut buffer = Vec::with_capacity(body.len() * 3);
+            DeflateDecoder::new(body)
+                .take((MAX_POINTS * 18) as u64)
+                .read_to_end(&mut buffer)
+                .map_err(|_| CodecError::Corrupt)?;
+            inflated = buffer;
+            &inflated
+        }
+        other => return Err(CodecError::Version(other)),
+    };
     let mut at = 0;
-    let n = usize::try_from(get_varint(&raw, &mut at)?).map_err(|_| CodecError::Corrupt)?;
+    let n = usize::try_from(get_varint(raw, &mut at)?).map_err(|_| CodecError::Corrupt)?;
     if n > MAX_POINTS || n > raw.len() {
         return Err(CodecError::Corrupt);
     }
@@ -98,7 +115,7 @@ pub fn decode_into(
     values.reserve(n);
     let mut previous = 0i64;
     for _ in 0..n {
-        previous = previous.wrapping_add(unzigzag(get_varint(&raw, &mut at)?));
+        previous = previous.wrapping_add(unzigzag(get_varint(raw, &mut at)?));
         times.push(previous);
     }
     let rest = raw.get(at..at + n * 8).ok_or(CodecError::Corrupt)?;
@@ -120,9 +137,18 @@ mod tests {
             .collect();
         let values: Vec<f64> = (0..10_000).map(|i| (i % 17) as f64 * 0.25).collect();
         let bytes = encode(&times, &values);
-        assert!(bytes.len() < 10_000 * 4, "{} bytes", bytes.len());
+        // A minute apart: three varint bytes a time, eight a value.
+        assert!(bytes.len() <= 10_000 * 11 + 8, "{} bytes", bytes.len());
         let (mut t, mut v) = (Vec::new(), Vec::new());
         decode_into(&bytes, &mut t, &mut v).expect("decodes");
+        assert_eq!((&t, &v), (&times, &values));
+        // Chunks written deflated (version 1) still read the same.
+        let mut deflated = DeflateEncoder::new(vec![DEFLATED], Compression::fast());
+        deflated.write_all(&bytes[1..]).expect("deflate");
+        let deflated = deflated.finish().expect("deflate");
+        assert!(deflated.len() < bytes.len() / 2);
+        let (mut t, mut v) = (Vec::new(), Vec::new());
+        decode_into(&deflated, &mut t, &mut v).expect("decodes");
         assert_eq!((t, v), (times, values));
     }
 
@@ -131,7 +157,8 @@ mod tests {
         let (mut t, mut v) = (Vec::new(), Vec::new());
         assert!(decode_into(&[], &mut t, &mut v).is_err());
         assert!(decode_into(&[9, 1, 2], &mut t, &mut v).is_err());
-        assert!(decode_into(&[VERSION, 0xff, 0xff], &mut t, &mut v).is_err());
+        assert!(decode_into(&[PLAIN, 0xff, 0xff], &mut t, &mut v).is_err());
+        assert!(decode_into(&[DEFLATED, 0xff, 0xff], &mut t, &mut v).is_err());
         let mut truncated = encode(&[1, 2, 3], &[1.0, 2.0, 3.0]);
         truncated.truncate(truncated.len() - 3);
         assert!(decode_into(&truncated, &mut t, &mut v).is_err());

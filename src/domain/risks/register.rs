@@ -278,25 +278,23 @@ async fn require_acceptance_approval(
     organization_id: i32,
     risk_id: Option<i32>,
     c: &Checked,
-    was_accepted: bool,
+    accepted_at_level: Option<super::Level>,
 ) -> AppResult<()> {
-    if c.status != RiskStatus::Accepted || was_accepted {
+    if c.status != RiskStatus::Accepted {
         return Ok(());
     }
     let level = super::level_of(c.residual.unwrap_or(c.inherent).score());
     if !matches!(level, super::Level::High | super::Level::Critical) {
         return Ok(());
     }
+    // Already accepted at this level or above: the decision stands. Re-rated upwards, the
+    // higher level's body decides again.
+    if accepted_at_level.is_some_and(|before| before >= level) {
+        return Ok(());
+    }
     let approved = match risk_id {
         Some(id) => {
-            approvals::consume_latest(
-                &**write,
-                organization_id,
-                approvals::ApprovalSubject::RiskAcceptance,
-                id,
-                write.now(),
-            )
-            .await?
+            approvals::consume_risk_acceptance(write, organization_id, id, level.as_str()).await?
         }
         None => false,
     };
@@ -327,7 +325,7 @@ pub async fn create(
     let threat = c.threat;
     let txn = Write::begin(services, viewer).await?;
     check_ai_system(&*txn, organization_id, input.ai_system_id).await?;
-    require_acceptance_approval(&txn, organization_id, None, &c, false).await?;
+    require_acceptance_approval(&txn, organization_id, None, &c, None).await?;
     let controls = match (control_ids, threat) {
         (Some(ids), _) => checked_controls(&*txn, organization_id, &ids).await?,
         (None, Some(threat)) if link_recommended => {
@@ -361,8 +359,9 @@ pub async fn update(
     let row = find_row(&*txn, organization_id, id).await?;
     let before = load(&*txn, organization_id, row.clone()).await?;
     check_ai_system(&*txn, organization_id, input.ai_system_id).await?;
-    let was_accepted = before.status == RiskStatus::Accepted;
-    require_acceptance_approval(&txn, organization_id, Some(id), &c, was_accepted).await?;
+    let accepted_at_level =
+        (before.status == RiskStatus::Accepted).then(|| super::level_of(before.current().score()));
+    require_acceptance_approval(&txn, organization_id, Some(id), &c, accepted_at_level).await?;
     let mut active: risk::ActiveModel = row.into();
     apply(&mut active, c, input.ai_system_id, txn.now());
     active.update(&*txn).await?;

@@ -103,5 +103,25 @@ async fn accepting_a_critical_risk_waits_for_the_bodys_quorum(backend: Backend) 
         .graphql_as(&token, UPDATE, json!({ "id": id, "i": input }))
         .await;
     assert_eq!(rule(&again), "acceptance_needs_approval");
+
+    // A risk accepted at medium (no approval needed) cannot be re-rated critical and stay
+    // accepted: the critical body decides again.
+    let mut medium = risk_input("Chatbot tone drifts", 2, 3);
+    medium["treatment"] = json!("accept");
+    medium["status"] = json!("accepted");
+    medium["decision"] = json!("Accepted by the risk owner: cosmetic, reviewed monthly");
+    let medium_risk = create_risk(&app, &token, medium.clone()).await;
+    assert_eq!(medium_risk["status"], "accepted");
+    let mut rerated = medium.clone();
+    rerated["inherentLikelihood"] = json!(5);
+    rerated["inherentImpact"] = json!(5);
+    let (_, upward) = app
+        .graphql_as(
+            &token,
+            UPDATE,
+            json!({ "id": medium_risk["id"], "i": rerated }),
+        )
+        .await;
+    assert_eq!(rule(&upward), "acceptance_needs_approval", "{upward}");
     app.stop().await;
 }
