@@ -194,8 +194,9 @@ fn input(info: &SeriesInfo, index: u32, times: Vec<i64>, values: Vec<f64>) -> Se
 const BATCH_POINTS: i64 = 500_000;
 
 /// Reads the points of `infos` in `[from, to)` and aggregates them off the workers, a batch of
-/// series at a time: `aggregate` gets the batch (each series numbered by its place in it) and
-/// returns one result per series, in order.
+/// series at a time (read, decoded and aggregated before the next batch is read, so memory stays
+/// bounded by the batch): `aggregate` gets the batch (each series numbered by its place in it)
+/// and returns one result per series, in order.
 async fn batched<T, F>(
     services: &Services,
     organization_id: i32,
@@ -205,40 +206,43 @@ async fn batched<T, F>(
 ) -> AppResult<Vec<T>>
 where
     T: Send + 'static,
-    F: Fn(Vec<SeriesPoints>) -> AppResult<Vec<T>> + Send + 'static,
+    F: Fn(Vec<SeriesPoints>) -> AppResult<Vec<T>> + Send + Sync + 'static,
 {
-    let ids: Vec<i32> = infos.iter().map(|i| i.id).collect();
-    let rows = store::chunks(&services.db, organization_id, &ids, Some(from), Some(to)).await?;
-    let infos = infos.to_vec();
-    blocking::run(move || {
-        let window = (Some(from.timestamp_millis()), Some(to.timestamp_millis()));
-        // Rows come ordered by series.
-        let rows_of = |id: i32| {
-            let lo = rows.partition_point(|r| r.series_id < id);
-            let hi = rows.partition_point(|r| r.series_id <= id);
-            &rows[lo..hi]
-        };
-        let mut out = Vec::with_capacity(infos.len());
-        let mut batch: Vec<SeriesPoints> = Vec::new();
-        let mut batch_points = 0i64;
-        for info in &infos {
-            let parts = rows_of(info.id);
-            let (times, values) = store::assemble(parts, window.0, window.1)?
-                .remove(&info.id)
-                .unwrap_or_default();
-            batch_points += times.len() as i64;
-            batch.push(input(info, batch.len() as u32, times, values));
-            if batch_points >= BATCH_POINTS {
-                out.extend(aggregate(std::mem::take(&mut batch))?);
-                batch_points = 0;
-            }
+    let aggregate = std::sync::Arc::new(aggregate);
+    let mut out = Vec::with_capacity(infos.len());
+    // Batches by the series' stored point counts (the period may hold fewer).
+    let mut start = 0;
+    while start < infos.len() {
+        let mut end = start;
+        let mut points = 0i64;
+        while end < infos.len() && (end == start || points < BATCH_POINTS) {
+            points += infos[end].points;
+            end += 1;
         }
-        if !batch.is_empty() {
-            out.extend(aggregate(batch)?);
-        }
-        Ok(out)
-    })
-    .await
+        let batch = infos[start..end].to_vec();
+        start = end;
+        let ids: Vec<i32> = batch.iter().map(|i| i.id).collect();
+        let rows = store::chunks(&services.db, organization_id, &ids, Some(from), Some(to)).await?;
+        let aggregate = aggregate.clone();
+        out.extend(
+            blocking::run(move || {
+                let window = (Some(from.timestamp_millis()), Some(to.timestamp_millis()));
+                let mut decoded = store::assemble(&rows, window.0, window.1)?;
+                drop(rows);
+                let inputs = batch
+                    .iter()
+                    .enumerate()
+                    .map(|(i, info)| {
+                        let (times, values) = decoded.remove(&info.id).unwrap_or_default();
+                        input(info, i as u32, times, values)
+                    })
+                    .collect();
+                aggregate(inputs)
+            })
+            .await?,
+        );
+    }
+    Ok(out)
 }
 
 /// Splits rows of a batch (sorted by series number) into one list per series of the batch.
