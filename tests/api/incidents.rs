@@ -6,13 +6,12 @@
 
 use std::time::Duration as Wait;
 
-use accord::config::{Config, SmtpSecurity, TransportKind};
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
 use crate::fixtures::create_system;
 use crate::helpers::{Backend, TestApp, error_code};
-use crate::smtp::SmtpServer;
+use crate::smtp::{SmtpServer, smtp_to};
 
 backend_tests!(
     an_unacknowledged_incident_escalates_once_per_level_until_acknowledged,
@@ -87,15 +86,7 @@ async fn an_unacknowledged_incident_escalates_once_per_level_until_acknowledged(
         return;
     };
     let port = smtp.port;
-    let app = TestApp::spawn_with(backend, move |config: &mut Config| {
-        config.mail.transport = TransportKind::Smtp;
-        config.mail.from = "Accord <alerts@accord.test>".into();
-        config.mail.smtp.host = "127.0.0.1".into();
-        config.mail.smtp.port = port;
-        config.mail.smtp.security = SmtpSecurity::Plain;
-        config.jobs.poll_interval_ms = 50;
-    })
-    .await;
+    let app = TestApp::spawn_with(backend, smtp_to(port)).await;
     let token = app.admin("acme").await;
     let system = create_system(&app, &token, "Credit scorer", "operate", "high").await;
     let committee = body(

@@ -7,6 +7,24 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use accord::config::{Config, SmtpSecurity, TransportKind};
+
+/// Points the server's mail at `port` (plain SMTP to loopback) and makes the runner quick.
+pub fn smtp_to(port: u16) -> impl FnOnce(&mut Config) {
+    move |config| {
+        config.mail.transport = TransportKind::Smtp;
+        config.mail.from = "Accord Reports <reports@accord.test>".into();
+        config.mail.smtp.host = "127.0.0.1".into();
+        config.mail.smtp.port = port;
+        config.mail.smtp.security = SmtpSecurity::Plain;
+        config.mail.smtp.timeout_secs = 5;
+        config.mail.backoff_secs = 1;
+        config.mail.max_backoff_secs = 2;
+        config.jobs.poll_interval_ms = 50;
+        config.public_url = "https://accord.test".into();
+    }
+}
+
 /// A running SMTP server that records what it accepts.
 pub struct SmtpServer {
     pub port: u16,

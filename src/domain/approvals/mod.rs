@@ -2,10 +2,13 @@
 //! operation: a request names a governance body and a quorum; the body's approvers decide, each
 //! once, with a comment; the quorum of approvals approves, any rejection rejects.
 
+mod risk_acceptance;
+
+pub use risk_acceptance::consume_risk_acceptance;
+
 use chrono::{DateTime, Utc};
 use entity::{
-    ai_system, approval_decision, approval_request, body_member, escalation_route, model_version,
-    policy, risk,
+    ai_system, approval_decision, approval_request, body_member, model_version, policy, risk,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
@@ -251,7 +254,7 @@ pub async fn request(
     let organization_id = viewer.organization_id()?;
     let txn = Write::begin(services, viewer).await?;
     if subject_type == ApprovalSubject::RiskAcceptance {
-        check_risk_acceptance(&txn, organization_id, subject_id, body_id, quorum).await?;
+        risk_acceptance::check_request(&txn, organization_id, subject_id, body_id, quorum).await?;
     }
     let request = open(
         &txn,
@@ -266,117 +269,6 @@ pub async fn request(
     .await?;
     txn.commit().await?;
     Ok(request)
-}
-
-/// Who decides on accepting a risk is configured by the escalation routes: the governance body
-/// of the route for the risk's level (a critical risk goes to the body that handles critical
-/// matters), deciding by at least a majority of its approvers.
-async fn check_risk_acceptance(
-    write: &Write<'_>,
-    organization_id: i32,
-    risk_id: i32,
-    body_id: i32,
-    quorum: i32,
-) -> AppResult<()> {
-    let txn: &DatabaseTransaction = write;
-    let row = risk::Entity::find_by_id(risk_id)
-        .filter(risk::Column::OrganizationId.eq(organization_id))
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("risk {risk_id}")))?;
-    let level = super::risks::current_level(&row)?;
-    acceptance_rule(txn, organization_id, level.as_str(), body_id, quorum).await
-}
-
-/// The body and quorum a decision on accepting a risk of `level` needs.
-async fn acceptance_rule<C: ConnectionTrait>(
-    db: &C,
-    organization_id: i32,
-    level: &str,
-    body_id: i32,
-    quorum: i32,
-) -> AppResult<()> {
-    let route = escalation_route::Entity::find()
-        .filter(escalation_route::Column::OrganizationId.eq(organization_id))
-        .filter(escalation_route::Column::Severity.eq(level))
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            AppError::rule(
-                "bodyId",
-                "no_route_for_level",
-                format!("set an escalation route for {level} matters: its body decides on accepting {level} risks"),
-            )
-        })?;
-    if route.body_id != body_id {
-        return Err(AppError::rule(
-            "bodyId",
-            "risk_acceptance_body",
-            format!(
-                "accepting a {level} risk is decided by the body of the {level} escalation route (id {})",
-                route.body_id
-            ),
-        ));
-    }
-    let majority = approvers(db, body_id).await?.len() / 2 + 1;
-    if (quorum as usize) < majority {
-        return Err(AppError::rule(
-            "quorum",
-            "quorum_below_majority",
-            format!(
-                "accepting a {level} risk needs a majority of the body's approvers ({majority})"
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// Uses up the latest approved, unused acceptance request of a risk for accepting it at `level`:
-/// the request must have been decided by the body and quorum that level needs now (a risk
-/// re-rated upwards needs the higher body). False when there is no approved, unused request.
-pub async fn consume_risk_acceptance(
-    write: &Write<'_>,
-    organization_id: i32,
-    risk_id: i32,
-    level: &str,
-) -> AppResult<bool> {
-    let txn: &DatabaseTransaction = write;
-    let request = approval_request::Entity::find()
-        .filter(approval_request::Column::OrganizationId.eq(organization_id))
-        .filter(approval_request::Column::SubjectType.eq(ApprovalSubject::RiskAcceptance.as_str()))
-        .filter(approval_request::Column::SubjectId.eq(risk_id))
-        .filter(approval_request::Column::Status.eq(ApprovalStatus::Approved.as_str()))
-        .filter(approval_request::Column::ConsumedAt.is_null())
-        .order_by_desc(approval_request::Column::Id)
-        .one(txn)
-        .await?;
-    let Some(request) = request else {
-        return Ok(false);
-    };
-    acceptance_rule(txn, organization_id, level, request.body_id, request.quorum).await?;
-    // Conditional, so two acceptances racing for one approval cannot both use it.
-    let used = approval_request::Entity::update_many()
-        .col_expr(
-            approval_request::Column::ConsumedAt,
-            sea_orm::sea_query::Expr::value(write.now()),
-        )
-        .filter(approval_request::Column::Id.eq(request.id))
-        .filter(approval_request::Column::ConsumedAt.is_null())
-        .exec(txn)
-        .await?;
-    if used.rows_affected != 1 {
-        return Ok(false);
-    }
-    write
-        .record(
-            Action::Update,
-            Entity::ApprovalRequest,
-            request.id,
-            Some(serde_json::json!({ "consumed_at": null })),
-            Some(serde_json::json!({ "consumed_at": write.now(), "used_for": "risk_acceptance" })),
-        )
-        .await?;
-    Ok(true)
 }
 
 /// Records an approver's decision. Only the body's approvers may decide, each once.

@@ -7,13 +7,12 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use accord::config::{Config, SmtpSecurity, TransportKind};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::fixtures::board;
 use crate::helpers::{Backend, TestApp, error_code};
-use crate::smtp::SmtpServer;
+use crate::smtp::{SmtpServer, smtp_to};
 
 mod faults;
 
@@ -26,22 +25,6 @@ backend_tests!(
 
 const SCHEDULE: &str = "mutation($i: ReportScheduleInput!) { createReportSchedule(input: $i) { id nextRunAt cron timeZone recipients { addresses roles bodyIds } } }";
 const DELIVERIES: &str = "query($s: ID) { reportDeliveries(scheduleId: $s, first: 100) { totalCount nodes { id runId recipient status attempts smtpReply lastError messageId } } }";
-
-/// Points the server's mail at `port` (plain SMTP to loopback) and makes the runner quick.
-fn smtp_to(port: u16) -> impl FnOnce(&mut Config) {
-    move |config| {
-        config.mail.transport = TransportKind::Smtp;
-        config.mail.from = "Accord Reports <reports@accord.test>".into();
-        config.mail.smtp.host = "127.0.0.1".into();
-        config.mail.smtp.port = port;
-        config.mail.smtp.security = SmtpSecurity::Plain;
-        config.mail.smtp.timeout_secs = 5;
-        config.mail.backoff_secs = 1;
-        config.mail.max_backoff_secs = 2;
-        config.jobs.poll_interval_ms = 50;
-        config.public_url = "https://accord.test".into();
-    }
-}
 
 fn instant(value: &Value) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(value.as_str().expect("instant"))

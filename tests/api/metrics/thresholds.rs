@@ -5,14 +5,14 @@
 
 use std::time::Duration as Wait;
 
-use accord::config::{Config, SmtpSecurity, TransportKind};
+use accord::config::Config;
 use chrono::Duration;
 use serde_json::{Value, json};
 
 use super::{csv, define, drift, ingest};
 use crate::fixtures::create_system;
 use crate::helpers::{Backend, TestApp};
-use crate::smtp::SmtpServer;
+use crate::smtp::{SmtpServer, smtp_to};
 
 backend_tests!(
     a_sustained_breach_opens_one_incident_and_recovery_closes_it,
@@ -136,15 +136,7 @@ async fn a_warning_emails_the_accountable_person_without_an_incident(backend: Ba
         return;
     };
     let port = smtp.port;
-    let app = TestApp::spawn_with(backend, move |config: &mut Config| {
-        config.mail.transport = TransportKind::Smtp;
-        config.mail.from = "Accord <alerts@accord.test>".into();
-        config.mail.smtp.host = "127.0.0.1".into();
-        config.mail.smtp.port = port;
-        config.mail.smtp.security = SmtpSecurity::Plain;
-        config.jobs.poll_interval_ms = 50;
-    })
-    .await;
+    let app = TestApp::spawn_with(backend, smtp_to(port)).await;
     let token = app.admin("acme").await;
     let system = create_system(&app, &token, "Credit scorer", "operate", "high").await;
     app.ok(
