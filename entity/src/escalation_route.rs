@@ -9,6 +9,8 @@ pub struct Model {
     pub id: i32,
     pub organization_id: i32,
     pub severity: String,
+    /// 1 is notified first; each unacknowledged level escalates to the next.
+    pub level: i32,
     pub body_id: i32,
     #[sea_orm(column_type = "Text")]
     pub recipients: String,

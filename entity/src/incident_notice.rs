@@ -13,6 +13,8 @@ pub struct Model {
     pub level: i32,
     /// The severity whose route was followed.
     pub severity: String,
+    /// The level of that severity's route.
+    pub route_level: i32,
     pub body_id: Option<i32>,
     /// JSON array of the addresses emailed.
     #[sea_orm(column_type = "Text")]

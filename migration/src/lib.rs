@@ -14,6 +14,7 @@ mod m20261129_000007_risks;
 mod m20261202_000008_delivery;
 mod m20261203_000009_metrics;
 mod m20261203_000010_incident_response;
+mod m20261204_000011_audits_reviews;
 
 /// Runs every migration in order; `accord migrate` and `accord serve` both call it.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_delivery::Migration),
             Box::new(m20261203_000009_metrics::Migration),
             Box::new(m20261203_000010_incident_response::Migration),
+            Box::new(m20261204_000011_audits_reviews::Migration),
         ]
     }
 }

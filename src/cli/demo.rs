@@ -25,14 +25,18 @@ pub async fn seed(
     eprintln!("seeding organization {org}...");
     let seeded = demo::seed(&services, org, &name, size).await?;
     println!(
-        "seeded {org}: {} AI systems, {} model versions, {} approved policies, {} evidenced controls, {} artefacts, {} risks, {} metric points",
+        "seeded {org}: {} AI systems, {} model versions, {} approved policies, {} evidenced controls, {} artefacts, {} risks, {} metric points, {} incidents, {} audits with {} findings and {} corrective actions",
         seeded.ai_systems,
         seeded.model_versions,
         seeded.policies,
         seeded.evidence,
         seeded.artifacts,
         seeded.risks,
-        seeded.metric_points
+        seeded.metric_points,
+        seeded.incidents,
+        seeded.audits,
+        seeded.findings,
+        seeded.corrective_actions
     );
     Ok(())
 }

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod governance;
 pub mod incidents;
 pub mod interchange;
+pub mod internal_audits;
 pub mod inventory;
 pub mod library;
 pub mod metrics;
@@ -28,6 +29,7 @@ pub mod people;
 pub mod policies;
 pub mod raci;
 pub mod reports;
+pub mod reviews;
 pub mod risks;
 
 use std::sync::Arc;

@@ -15,6 +15,7 @@ mod governance;
 pub mod guards;
 mod incidents;
 mod input_errors;
+mod internal_audits;
 mod inventory;
 pub mod limits;
 mod metrics;
@@ -24,6 +25,7 @@ mod people;
 mod policies;
 mod raci;
 mod reports;
+mod reviews;
 mod risks;
 mod util;
 mod vocabulary;
@@ -54,6 +56,8 @@ pub struct QueryRoot(
     metrics::MetricQuery,
     incidents::IncidentQuery,
     people::PeopleQuery,
+    internal_audits::InternalAuditQuery,
+    reviews::ReviewQuery,
 );
 
 /// Every mutation field, merged from the feature folders.
@@ -74,6 +78,8 @@ pub struct MutationRoot(
     metrics::MetricMutation,
     incidents::IncidentMutation,
     people::PeopleMutation,
+    internal_audits::InternalAuditMutation,
+    reviews::ReviewMutation,
 );
 
 /// The schema type served at `/graphql`.

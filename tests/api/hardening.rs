@@ -443,6 +443,12 @@ async fn allowed(app: &TestApp, token: &str, permission: &str, seq: usize) -> bo
         "decide_approval" => {
             graphql(r#"mutation { decideApproval(requestId: 999999, decision: "approve") { id } }"#.into()).await
         }
+        "write_audits" => {
+            graphql(format!(
+                r#"mutation {{ createAuditProgramme(title: "Programme {seq}", periodStart: "2026-01-01", periodEnd: "2026-12-31") {{ id }} }}"#
+            ))
+            .await
+        }
         "manage_governance" => {
             graphql(format!(
                 r#"mutation {{ createGovernanceBody(name: "Body {seq}", kind: working_group) {{ id }} }}"#
@@ -459,7 +465,7 @@ async fn every_role_gets_exactly_what_the_readme_matrix_grants(backend: Backend)
     let app = TestApp::spawn(backend).await;
     app.create_org("acme").await;
     let matrix = readme_matrix();
-    assert_eq!(matrix.len(), 11, "{matrix:?}");
+    assert_eq!(matrix.len(), 12, "{matrix:?}");
     let mut seq = 0;
     for role in ["admin", "editor", "auditor", "executive", "integrator"] {
         let token = app.token(&format!("{role}-user"), "acme", &[role]);

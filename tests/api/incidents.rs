@@ -9,12 +9,13 @@ use std::time::Duration as Wait;
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
-use crate::fixtures::create_system;
+use crate::fixtures::{create_control, create_risk, create_system, risk_input};
 use crate::helpers::{Backend, TestApp, error_code};
 use crate::smtp::{SmtpServer, smtp_to};
 
 backend_tests!(
     an_unacknowledged_incident_escalates_once_per_level_until_acknowledged,
+    a_critical_incident_climbs_its_route_level_by_level,
     response_times_are_configurable_and_steps_keep_their_order,
 );
 
@@ -59,12 +60,29 @@ async fn body(app: &TestApp, token: &str, name: &str, kind: &str, members: &[&st
 }
 
 async fn route(app: &TestApp, token: &str, severity: &str, body: &str, to: &str) {
+    route_level(app, token, severity, 1, body, to).await;
+}
+
+async fn route_level(app: &TestApp, token: &str, severity: &str, level: i32, body: &str, to: &str) {
     app.ok(
         token,
-        "mutation($s: Severity!, $b: ID!, $r: [String!]!) { setEscalationRoute(severity: $s, bodyId: $b, recipients: $r) { id } }",
-        json!({ "s": severity, "b": body, "r": [to] }),
+        "mutation($s: Severity!, $l: Int!, $b: ID!, $r: [String!]!) { setEscalationRoute(severity: $s, level: $l, bodyId: $b, recipients: $r) { id } }",
+        json!({ "s": severity, "l": level, "b": body, "r": [to] }),
     )
     .await;
+}
+
+/// Polls until the incident has `count` notices (the job runner escalates in the background).
+async fn with_notices(app: &TestApp, token: &str, id: &str, count: usize) -> Value {
+    let mut found = Value::Null;
+    for _ in 0..100 {
+        found = incident(app, token, id).await;
+        if found["notices"].as_array().map(Vec::len) == Some(count) {
+            break;
+        }
+        tokio::time::sleep(Wait::from_millis(50)).await;
+    }
+    found
 }
 
 async fn incident(app: &TestApp, token: &str, id: &str) -> Value {
@@ -138,14 +156,7 @@ async fn an_unacknowledged_incident_escalates_once_per_level_until_acknowledged(
     app.services().clock.advance(Duration::minutes(16));
     let all = smtp.wait_for(5).await;
     assert_eq!(all.len(), 5, "the board's two members and its recipient");
-    let mut escalated = Value::Null;
-    for _ in 0..100 {
-        escalated = incident(&app, &token, &id).await;
-        if escalated["notices"].as_array().map(Vec::len) == Some(2) {
-            break;
-        }
-        tokio::time::sleep(Wait::from_millis(50)).await;
-    }
+    let escalated = with_notices(&app, &token, &id, 2).await;
     let level2 = &escalated["notices"][1];
     assert_eq!(
         (level2["level"].as_i64(), level2["severity"].as_str()),
@@ -272,6 +283,31 @@ async fn response_times_are_configurable_and_steps_keep_their_order(backend: Bac
         json!([{ "id": id, "pastSla": true }])
     );
 
+    // Linked to the risk it realized and the control that failed; another organization's risk
+    // is not found.
+    let risk = create_risk(&app, &token, risk_input("Churn model drifts", 3, 3)).await["id"]
+        .as_str()
+        .expect("risk")
+        .to_string();
+    let control = create_control(&app, &token, "INC-1").await;
+    let link = "mutation($id: ID!, $r: [ID!]!, $c: [ID!]!) { setIncidentLinks(id: $id, riskIds: $r, controlIds: $c) { linkedRisks { id title } linkedControls { code } } }";
+    let linked = app
+        .ok(
+            &editor,
+            link,
+            json!({ "id": id, "r": [risk], "c": [control] }),
+        )
+        .await;
+    assert_eq!(
+        linked["setIncidentLinks"],
+        json!({ "linkedRisks": [{ "id": risk, "title": "Churn model drifts" }], "linkedControls": [{ "code": "INC-1" }] })
+    );
+    let other = app.admin("globex").await;
+    let foreign = create_risk(&app, &other, risk_input("Theirs", 2, 2)).await["id"].clone();
+    let (_, missing) = app
+        .graphql_as(&editor, link, json!({ "id": id, "r": [foreign], "c": [] }))
+        .await;
+    assert_eq!(error_code(&missing), "NOT_FOUND");
     app.ok(&editor, "mutation($id: ID!) { addIncidentNote(id: $id, note: \"Model rolled back to 1.0\") { id } }", json!({ "id": id })).await;
     let resolved = app
         .ok(&editor, "mutation($id: ID!) { resolveIncident(id: $id, resolution: \"Rolled back; retrained with balanced data\") { status resolution timeToResolveMinutes acknowledgedAt } }", json!({ "id": id }))
@@ -306,7 +342,116 @@ async fn response_times_are_configurable_and_steps_keep_their_order(backend: Bac
         .collect();
     assert_eq!(
         kinds,
-        vec!["opened", "escalated", "note", "resolved", "closed"]
+        vec!["opened", "escalated", "note", "note", "resolved", "closed"]
     );
+    app.stop().await;
+}
+
+async fn a_critical_incident_climbs_its_route_level_by_level(backend: Backend) {
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(backend, smtp_to(smtp.port)).await;
+    let token = app.admin("acme").await;
+    let system = create_system(&app, &token, "Support assistant", "operate", "limited").await;
+    let committee = body(
+        &app,
+        &token,
+        "AI Risk Committee",
+        "risk_committee",
+        &["dpo"],
+    )
+    .await;
+    let board = body(
+        &app,
+        &token,
+        "AI Governance Board",
+        "board",
+        &["ceo", "cro"],
+    )
+    .await;
+    // Critical incidents go to the committee first, then to the board.
+    route_level(&app, &token, "critical", 1, &committee, "risk@acme.test").await;
+    route_level(&app, &token, "critical", 2, &board, "oncall@acme.test").await;
+    let editor = app.token("erin", "acme", &["editor"]);
+    let (_, refused) = app
+        .graphql_as(
+            &editor,
+            r#"mutation($b: ID!) { setEscalationRoute(severity: critical, level: 3, bodyId: $b, recipients: ["x@acme.test"]) { id } }"#,
+            json!({ "b": board }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+    let routes = app
+        .ok(
+            &token,
+            "{ escalationRoutes { nodes { severity level bodyId } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        routes["escalationRoutes"]["nodes"],
+        json!([{ "severity": "critical", "level": 1, "bodyId": committee },
+               { "severity": "critical", "level": 2, "bodyId": board }])
+    );
+
+    let query =
+        format!("mutation($i: IncidentInput!) {{ reportIncident(input: $i) {{ {FIELDS} }} }}");
+    let reported =
+        app.ok(&editor, &query, report("critical", &system)).await["reportIncident"].clone();
+    let id = reported["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        smtp.wait_for(2).await.len(),
+        2,
+        "the committee's member and recipient"
+    );
+    assert_eq!(reported["notices"][0]["bodyName"], "AI Risk Committee");
+
+    // Past the 15 minutes to acknowledge, the board (level 2 of the same route) is told, once.
+    app.services().clock.advance(Duration::minutes(16));
+    assert_eq!(smtp.wait_for(5).await.len(), 5);
+    let escalated = with_notices(&app, &token, &id, 2).await;
+    let level2 = &escalated["notices"][1];
+    assert_eq!(
+        (
+            level2["level"].as_i64(),
+            level2["severity"].as_str(),
+            level2["bodyName"].as_str()
+        ),
+        (Some(2), Some("critical"), Some("AI Governance Board"))
+    );
+    assert_eq!(
+        recipients(level2),
+        vec!["ceo@acme.test", "cro@acme.test", "oncall@acme.test"]
+    );
+    // The board is the top of the route: later deadlines email nobody more.
+    app.services().clock.advance(Duration::minutes(16));
+    tokio::time::sleep(Wait::from_millis(500)).await;
+    assert_eq!(smtp.messages().len(), 5);
+    assert_eq!(
+        incident(&app, &token, &id).await["notices"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+
+    // Acknowledged in time, an incident stays at its first level.
+    let second = app.ok(&editor, &query, report("critical", &system)).await["reportIncident"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    assert_eq!(smtp.wait_for(7).await.len(), 7);
+    app.ok(
+        &editor,
+        "mutation($id: ID!) { acknowledgeIncident(id: $id) { status } }",
+        json!({ "id": second }),
+    )
+    .await;
+    app.services().clock.advance(Duration::minutes(20));
+    tokio::time::sleep(Wait::from_millis(500)).await;
+    assert_eq!(smtp.messages().len(), 7);
+    let quiet = incident(&app, &token, &second).await;
+    assert_eq!(quiet["notices"].as_array().map(Vec::len), Some(1));
+    assert_eq!(quiet["notices"][0]["acknowledgedBy"], "erin@acme");
     app.stop().await;
 }

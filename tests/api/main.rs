@@ -38,6 +38,7 @@ mod smtp;
 mod approvals;
 mod artifacts;
 mod audit;
+mod audits;
 mod catalog;
 mod controls;
 mod crosswalk;
@@ -50,6 +51,7 @@ mod metrics;
 mod policies;
 mod raci;
 mod reports;
+mod reviews;
 mod risks;
 
 // Cross-cutting behaviour: authentication and roles, limits and errors, the clock, the CLI, the

@@ -27,7 +27,8 @@ pub(super) async fn check_request(
         .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("risk {risk_id}")))?;
-    let level = crate::domain::risks::current_level(&row)?;
+    let bands = crate::domain::risks::matrix::of(txn, organization_id).await?;
+    let level = crate::domain::risks::current_level(&row, bands)?;
     acceptance_rule(txn, organization_id, level.as_str(), body_id, quorum).await
 }
 
@@ -42,6 +43,8 @@ async fn acceptance_rule<C: ConnectionTrait>(
     let route = escalation_route::Entity::find()
         .filter(escalation_route::Column::OrganizationId.eq(organization_id))
         .filter(escalation_route::Column::Severity.eq(level))
+        // The most senior level of the route decides: the last one an incident reaches.
+        .order_by_desc(escalation_route::Column::Level)
         .one(db)
         .await?
         .ok_or_else(|| {
@@ -56,7 +59,7 @@ async fn acceptance_rule<C: ConnectionTrait>(
             "bodyId",
             "risk_acceptance_body",
             format!(
-                "accepting a {level} risk is decided by the body of the {level} escalation route (id {})",
+                "accepting a {level} risk is decided by the body of the last level of the {level} escalation route (id {})",
                 route.body_id
             ),
         ));

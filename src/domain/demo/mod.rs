@@ -1,7 +1,9 @@
 //! Deterministic demo data: an organization filled with plausible records of every kind, written
 //! through the same use cases as the API (so the audit log records every one of them).
 
+mod history;
 mod metrics;
+mod oversight;
 mod risks;
 
 use chrono::Duration;
@@ -34,6 +36,10 @@ pub struct Seeded {
     pub artifacts: usize,
     pub risks: usize,
     pub metric_points: usize,
+    pub incidents: usize,
+    pub audits: usize,
+    pub findings: usize,
+    pub corrective_actions: usize,
 }
 
 const PURPOSES: &[(&str, &str, RiskTier)] = &[
@@ -95,11 +101,15 @@ const STAGES: &[Stage] = &[
 ];
 
 fn person(subject: &str, organization: &organizations::Organization) -> Viewer {
+    person_as(subject, organization, Role::Executive)
+}
+
+fn person_as(subject: &str, organization: &organizations::Organization, role: Role) -> Viewer {
     Viewer::User(Principal {
         subject: subject.to_string(),
         organization_id: organization.id,
         organization_slug: organization.slug.clone(),
-        roles: vec![Role::Executive],
+        roles: vec![role],
         credential: Credential::Token,
     })
 }
@@ -164,20 +174,30 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
         )
         .await?;
     }
-    for (severity, body, recipients) in [
-        ("low", committee.id, vec!["ai-ops@example.com"]),
+    // Critical incidents go to the committee first, then to the board if nobody acknowledges.
+    for (severity, level, body, recipients) in [
+        ("low", 1, committee.id, vec!["ai-ops@example.com"]),
         (
             "medium",
+            1,
             committee.id,
             vec!["ai-ops@example.com", "risk@example.com"],
         ),
         (
             "high",
+            1,
             board.id,
             vec!["cro@example.com", "risk@example.com"],
         ),
         (
             "critical",
+            1,
+            committee.id,
+            vec!["cro@example.com", "risk@example.com"],
+        ),
+        (
+            "critical",
+            2,
             board.id,
             vec!["ceo@example.com", "cro@example.com"],
         ),
@@ -186,6 +206,7 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
             services,
             &system,
             governance::Severity::parse("severity", severity)?,
+            level,
             body,
             recipients.into_iter().map(String::from).collect(),
         )
@@ -358,6 +379,31 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
     let systems = inventory::list(services, &system, &inventory::InventoryQuery::default()).await?;
     seeded.risks = risks::seed(services, &system, &systems, &[ceo.clone(), cro.clone()]).await?;
     seeded.metric_points = metrics::seed(services, &system, &systems, size).await?;
+
+    // Audits sample the implemented controls (every third one above).
+    let implemented: Vec<controls::Control> = all.iter().step_by(3).cloned().collect();
+    let auditor = person_as("auditor", &organization, Role::Auditor);
+    let (quarters, findings_each) = match size {
+        Size::Small => (1, 4),
+        Size::Large => (4, 12),
+    };
+    let audited = oversight::seed(
+        services,
+        &system,
+        &auditor,
+        &implemented,
+        &systems,
+        quarters,
+        findings_each,
+    )
+    .await?;
+    seeded.audits = audited.audits;
+    seeded.findings = audited.findings;
+    seeded.corrective_actions = audited.corrective_actions;
+    if size == Size::Large {
+        seeded.incidents += history::incidents(services, &system, &systems).await?;
+        seeded.risks += history::risks(services, &system, &systems).await?;
+    }
 
     inventory::set_scope(
         services,

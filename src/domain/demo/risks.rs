@@ -116,11 +116,12 @@ async fn accept(
     routes: &[governance::Route],
     risk: &risks::Risk,
 ) -> AppResult<()> {
-    let level = risks::level_of(risk.current().score());
+    let level = risk.level();
     if matches!(level, risks::Level::High | risks::Level::Critical)
+        // The last level of the route decides (routes come in escalation order).
         && let Some(route) = routes
             .iter()
-            .find(|r| r.severity.as_str() == level.as_str())
+            .rfind(|r| r.severity.as_str() == level.as_str())
     {
         let request = approvals::request(
             services,

@@ -68,11 +68,12 @@ pub struct Member {
     pub can_approve: bool,
 }
 
-/// Where incidents of a severity go.
+/// Where incidents of a severity go at one level of escalation (1 first, then 2, ...).
 #[derive(Debug, Clone, Serialize)]
 pub struct Route {
     pub id: i32,
     pub severity: Severity,
+    pub level: i32,
     pub body_id: i32,
     pub recipients: Vec<String>,
 }
@@ -245,16 +246,28 @@ fn valid_recipient(address: &str) -> bool {
         && !address.contains(char::is_whitespace)
 }
 
-/// Sets where incidents of a severity escalate.
+/// The highest level a severity's route may have.
+pub const MAX_ROUTE_LEVEL: i32 = 5;
+
+/// Sets where incidents of a severity escalate at a level (1 is notified first; an
+/// unacknowledged level escalates to the next one).
 pub async fn set_route(
     services: &Services,
     viewer: &Viewer,
     severity: Severity,
+    level: i32,
     body_id: i32,
     recipients: Vec<String>,
 ) -> AppResult<Route> {
-    viewer.require(Permission::WriteRecords)?;
+    viewer.require(Permission::ManageGovernance)?;
     let organization_id = viewer.organization_id()?;
+    if !(1..=MAX_ROUTE_LEVEL).contains(&level) {
+        return Err(AppError::rule(
+            "level",
+            "route_level_range",
+            format!("level must be 1-{MAX_ROUTE_LEVEL}"),
+        ));
+    }
     if recipients.is_empty() {
         return Err(AppError::rule(
             "recipients",
@@ -275,11 +288,7 @@ pub async fn set_route(
     }
     let txn = Write::begin(services, viewer).await?;
     find_body(&*txn, organization_id, body_id).await?;
-    let existing = escalation_route::Entity::find()
-        .filter(escalation_route::Column::OrganizationId.eq(organization_id))
-        .filter(escalation_route::Column::Severity.eq(severity.as_str()))
-        .one(&*txn)
-        .await?;
+    let existing = find_route(&*txn, organization_id, severity, level).await?;
     let before = existing
         .as_ref()
         .map(|r| serde_json::json!({ "body_id": r.body_id, "recipients": r.recipients }));
@@ -288,6 +297,7 @@ pub async fn set_route(
         None => escalation_route::ActiveModel {
             organization_id: Set(organization_id),
             severity: Set(severity.as_str().into()),
+            level: Set(level),
             ..Default::default()
         },
     };
@@ -301,13 +311,14 @@ pub async fn set_route(
     let route = Route {
         id: saved.id.clone().take().unwrap_or_default(),
         severity,
+        level,
         body_id,
         recipients,
     };
     txn.record(
         Action::Set,
         Entity::EscalationRoute,
-        severity.as_str(),
+        &format!("{severity}/{level}"),
         before,
         Some(snapshot(&route)?),
     )
@@ -316,23 +327,75 @@ pub async fn set_route(
     Ok(route)
 }
 
-/// Every escalation route, from low to critical.
-pub async fn routes(services: &Services, viewer: &Viewer) -> AppResult<Vec<Route>> {
-    viewer.require(Permission::ReadRecords)?;
+/// Removes one level of a severity's route; incidents already notified keep their notices.
+pub async fn remove_route(
+    services: &Services,
+    viewer: &Viewer,
+    severity: Severity,
+    level: i32,
+) -> AppResult<Route> {
+    viewer.require(Permission::ManageGovernance)?;
+    let organization_id = viewer.organization_id()?;
+    let txn = Write::begin(services, viewer).await?;
+    let existing = find_route(&*txn, organization_id, severity, level)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("{severity} escalation route level {level}")))?;
+    let route = to_route(existing.clone())?;
+    escalation_route::Entity::delete_by_id(existing.id)
+        .exec(&*txn)
+        .await?;
+    txn.record(
+        Action::Delete,
+        Entity::EscalationRoute,
+        &format!("{severity}/{level}"),
+        Some(snapshot(&route)?),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(route)
+}
+
+async fn find_route<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    severity: Severity,
+    level: i32,
+) -> AppResult<Option<escalation_route::Model>> {
+    Ok(escalation_route::Entity::find()
+        .filter(escalation_route::Column::OrganizationId.eq(organization_id))
+        .filter(escalation_route::Column::Severity.eq(severity.as_str()))
+        .filter(escalation_route::Column::Level.eq(level))
+        .one(db)
+        .await?)
+}
+
+fn to_route(r: escalation_route::Model) -> AppResult<Route> {
+    Ok(Route {
+        recipients: serde_json::from_str(&r.recipients).map_err(AppError::internal)?,
+        id: r.id,
+        severity: Severity::stored(&r.severity)?,
+        level: r.level,
+        body_id: r.body_id,
+    })
+}
+
+/// Every level of every route of an organization, in escalation order: by severity from low to
+/// critical, then by level.
+pub async fn chain_of<C: ConnectionTrait>(db: &C, organization_id: i32) -> AppResult<Vec<Route>> {
     let mut routes: Vec<Route> = escalation_route::Entity::find()
-        .filter(escalation_route::Column::OrganizationId.eq(viewer.organization_id()?))
-        .all(&services.db)
+        .filter(escalation_route::Column::OrganizationId.eq(organization_id))
+        .all(db)
         .await?
         .into_iter()
-        .map(|r| {
-            Ok(Route {
-                recipients: serde_json::from_str(&r.recipients).map_err(AppError::internal)?,
-                id: r.id,
-                severity: Severity::stored(&r.severity)?,
-                body_id: r.body_id,
-            })
-        })
+        .map(to_route)
         .collect::<AppResult<_>>()?;
-    routes.sort_by_key(|r| r.severity);
+    routes.sort_by_key(|r| (r.severity, r.level));
     Ok(routes)
+}
+
+/// Every escalation route, from low to critical, level by level.
+pub async fn routes(services: &Services, viewer: &Viewer) -> AppResult<Vec<Route>> {
+    viewer.require(Permission::ReadRecords)?;
+    chain_of(&services.db, viewer.organization_id()?).await
 }

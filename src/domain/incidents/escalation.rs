@@ -1,14 +1,15 @@
 //! Escalation: an incident is emailed along the organization's route for its severity (the
 //! route's governance body members, through the people directory, and its listed recipients),
-//! recorded as a notice that someone must acknowledge within the severity's SLA. When nobody has
-//! acknowledged by then, the job runner escalates once to the next level: the route of the next
-//! higher severity that has one. Acknowledging the incident stops it.
+//! recorded as a notice that someone must acknowledge within the severity's SLA. A severity's
+//! route has levels (say the risk committee, then the governance board). When nobody has
+//! acknowledged by the deadline, the job runner escalates once to the next level, and past the
+//! severity's last level to the first level of the next higher severity that has a route.
+//! Acknowledging the incident stops it.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{escalation_route, governance_body, incident, incident_notice};
+use entity::{governance_body, incident, incident_notice};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 
@@ -16,7 +17,7 @@ use super::{Incident, IncidentStatus, sla, timeline};
 use crate::domain::Services;
 use crate::domain::delivery::recipients;
 use crate::domain::delivery::schedules::Recipients;
-use crate::domain::governance::Severity;
+use crate::domain::governance::{self, Route, Severity};
 use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::Vocabulary;
@@ -38,36 +39,54 @@ pub struct NoticeView {
     pub acknowledged_by: Option<String>,
 }
 
-/// Emails level `level` of `incident` along the route of `severity`, inside `write`. Returns
-/// false (and notes it on the timeline) when the organization has no route for that severity.
-pub async fn notify(
+/// Emails `incident` along its severity's route, level by level from the lowest configured,
+/// inside `write`: the first level at once. Notes on the timeline when the organization has no
+/// route for that severity.
+pub async fn notify_first(
     write: &Write<'_>,
     organization_id: i32,
     incident: &Incident,
-    level: i32,
-    severity: Severity,
-) -> AppResult<bool> {
-    let services = write.services();
-    let route = escalation_route::Entity::find()
-        .filter(escalation_route::Column::OrganizationId.eq(organization_id))
-        .filter(escalation_route::Column::Severity.eq(severity.as_str()))
-        .one(&**write)
-        .await?;
-    let Some(route) = route else {
-        if level == 1 {
+) -> AppResult<()> {
+    let chain = governance::chain_of(&**write, organization_id).await?;
+    match chain.iter().find(|r| r.severity == incident.severity) {
+        Some(route) => notify(write, organization_id, incident, 1, route).await,
+        None => {
             timeline::append(
                 write,
                 organization_id,
                 incident.id,
                 timeline::EventKind::Escalated,
-                &format!("no escalation route for {severity} incidents; nobody was emailed"),
+                &format!(
+                    "no escalation route for {} incidents; nobody was emailed",
+                    incident.severity
+                ),
             )
-            .await?;
+            .await
         }
-        return Ok(false);
-    };
-    let listed: Vec<String> =
-        serde_json::from_str(&route.recipients).map_err(AppError::internal)?;
+    }
+}
+
+/// The route after `(severity, level)` in the escalation chain: the next level of the same
+/// severity, else the first level of the next higher severity that has a route.
+fn next_route(chain: &[Route], severity: Severity, level: i32) -> Option<&Route> {
+    chain
+        .iter()
+        .find(|r| (r.severity, r.level) > (severity, level))
+}
+
+/// Emails step `step` of `incident`'s escalation along `route`, inside `write`, and records the
+/// notice someone must acknowledge.
+async fn notify(
+    write: &Write<'_>,
+    organization_id: i32,
+    incident: &Incident,
+    step: i32,
+    route: &Route,
+) -> AppResult<()> {
+    let services = write.services();
+    let level = step;
+    let severity = route.severity;
+    let listed = route.recipients.clone();
     let members = recipients::body_members(services, organization_id, &[route.body_id]).await?;
     let people = crate::domain::people::all_of(services, organization_id).await?;
     let wanted = Recipients {
@@ -76,6 +95,7 @@ pub async fn notify(
     };
     let addresses = recipients::resolve(&wanted, &people, &members, &[]);
     let body = governance_body::Entity::find_by_id(route.body_id)
+        .filter(governance_body::Column::OrganizationId.eq(organization_id))
         .one(&**write)
         .await?;
     let body_name = body.map_or_else(|| format!("body {}", route.body_id), |b| b.name);
@@ -125,6 +145,7 @@ pub async fn notify(
         incident_id: Set(incident.id),
         level: Set(level),
         severity: Set(severity.as_str().into()),
+        route_level: Set(route.level),
         body_id: Set(Some(route.body_id)),
         recipients: Set(serde_json::to_string(&addresses).map_err(AppError::internal)?),
         notified_at: Set(now),
@@ -140,19 +161,12 @@ pub async fn notify(
         organization_id,
         incident.id,
         timeline::EventKind::Escalated,
-        &format!("level {level}: {body_name}, {sent} recipient(s) emailed"),
+        &format!(
+            "level {level} ({severity} route, level {}): {body_name}, {sent} recipient(s) emailed",
+            route.level
+        ),
     )
-    .await?;
-    Ok(true)
-}
-
-/// The severities above `severity`, nearest first.
-fn higher(severity: Severity) -> impl Iterator<Item = Severity> {
-    Severity::ALL
-        .iter()
-        .copied()
-        .skip_while(move |s| *s != severity)
-        .skip(1)
+    .await
 }
 
 /// Escalates every unacknowledged incident whose latest notice has passed its acknowledgement
@@ -184,10 +198,7 @@ pub(super) async fn locked_incident(
     write: &Write<'_>,
     incident_id: i32,
 ) -> AppResult<Option<incident::Model>> {
-    let mut query = incident::Entity::find_by_id(incident_id);
-    if write.get_database_backend() == sea_orm::DbBackend::Postgres {
-        query = query.lock_exclusive();
-    }
+    let query = write.for_update(incident::Entity::find_by_id(incident_id));
     Ok(query.one(&**write).await?)
 }
 
@@ -226,22 +237,18 @@ async fn escalate_one(
         return Ok(false);
     }
     let from = Severity::stored(&notice.severity)?;
-    let mut done = false;
-    for next in higher(from) {
-        if notify(
+    let chain = governance::chain_of(&*write, notice.organization_id).await?;
+    let next = next_route(&chain, from, notice.route_level);
+    if let Some(route) = next {
+        notify(
             &write,
             notice.organization_id,
             &incident,
             notice.level + 1,
-            next,
+            route,
         )
-        .await?
-        {
-            done = true;
-            break;
-        }
-    }
-    if !done {
+        .await?;
+    } else {
         // The top of the route: nothing further to escalate to. The notice stays
         // unacknowledged, with its deadline moved out of the overdue scan.
         let mut row: incident_notice::ActiveModel = notice.clone().into();
@@ -249,7 +256,7 @@ async fn escalate_one(
         row.update(&*write).await?;
     }
     write.commit().await?;
-    Ok(done)
+    Ok(next.is_some())
 }
 
 /// Marks every open notice of an incident acknowledged, inside `write`.

@@ -5,6 +5,7 @@
 
 pub mod escalation;
 pub mod lifecycle;
+pub mod links;
 pub mod sla;
 pub mod timeline;
 pub mod worker;
@@ -221,7 +222,7 @@ pub async fn open(
     )
     .await?;
     if new.escalate {
-        escalation::notify(write, organization_id, &created, 1, created.severity).await?;
+        escalation::notify_first(write, organization_id, &created).await?;
     } else {
         timeline::append(
             write,

@@ -44,6 +44,7 @@ pub async fn reasons<C: ConnectionTrait>(
                 .push(format!("risk tier is {tier}"));
         }
     }
+    let bands = risks::matrix::of(db, organization_id).await?;
     for row in risk::Entity::find()
         .filter(risk::Column::OrganizationId.eq(organization_id))
         .filter(risk::Column::AiSystemId.is_not_null())
@@ -52,7 +53,7 @@ pub async fn reasons<C: ConnectionTrait>(
         .all(db)
         .await?
     {
-        if risks::current_level(&row)? == Level::Critical
+        if risks::current_level(&row, bands)? == Level::Critical
             && let Some(system) = row.ai_system_id
         {
             out.entry(system)

@@ -24,6 +24,9 @@ pub enum Permission {
     WriteRecords,
     /// A decision on an approval request; the caller must also be an approver of its body.
     DecideApproval,
+    /// The audit programme, audits, checklist results, findings and verifying corrective
+    /// actions.
+    WriteAudits,
     /// Governance bodies, their members and escalation routes.
     ManageGovernance,
     /// API keys and organizations.
@@ -35,7 +38,7 @@ pub enum Permission {
 use Role::{Admin, Auditor, Editor, Executive, Integrator};
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ReadCrosswalk,
         Permission::ReadRecords,
         Permission::ReadAuditLog,
@@ -44,6 +47,7 @@ impl Permission {
         Permission::IngestMetrics,
         Permission::WriteRecords,
         Permission::DecideApproval,
+        Permission::WriteAudits,
         Permission::ManageGovernance,
         Permission::ManageAccess,
         Permission::VerifyAudit,
@@ -56,7 +60,7 @@ impl Permission {
             Permission::ReadRecords | Permission::DecideApproval => {
                 &[Admin, Editor, Auditor, Executive]
             }
-            Permission::ReadAuditLog => &[Admin, Auditor],
+            Permission::ReadAuditLog | Permission::WriteAudits => &[Admin, Auditor],
             Permission::IngestMetrics => &[Admin, Editor, Integrator],
             Permission::WriteControls | Permission::ImportCrosswalk | Permission::WriteRecords => {
                 &[Admin, Editor]
@@ -78,6 +82,7 @@ impl Permission {
             Permission::IngestMetrics => "ingest_metrics",
             Permission::WriteRecords => "write_records",
             Permission::DecideApproval => "decide_approval",
+            Permission::WriteAudits => "write_audits",
             Permission::ManageGovernance => "manage_governance",
             Permission::ManageAccess => "manage_access",
             Permission::VerifyAudit => "verify_audit",
@@ -91,20 +96,23 @@ impl Permission {
                 "catalogs, controls, mappings, crosswalk, CSV/OSCAL exports"
             }
             Permission::ReadRecords => {
-                "coverage, gaps, inventory, scope, models, RACI, governance, policies, approvals, evidence, artefacts, risks, threats, metrics, incidents, notifications, reports"
+                "coverage, gaps, inventory, scope, models, RACI, governance, policies, approvals, evidence, artefacts, risks, threats, metrics, incidents, notifications, audits, findings, corrective actions, management reviews, reports"
             }
             Permission::ReadAuditLog => "`auditLog`",
             Permission::WriteControls => "controls, mappings, evidence, requirement applicability",
             Permission::ImportCrosswalk => "`POST /imports/crosswalk`, `importCrosswalk`",
             Permission::IngestMetrics => "`POST /ingest/metrics`, `recordMetricPoints`",
             Permission::WriteRecords => {
-                "inventory, scope, models, RACI, policies, approval requests, artefacts, risks, metric definitions, threshold evaluation, incidents"
+                "inventory, scope, models, RACI, policies, approval requests, artefacts, risks, metric definitions, threshold evaluation, incidents, corrective actions, management reviews"
             }
             Permission::DecideApproval => {
                 "`decideApproval`, only as an approver of the request's body"
             }
+            Permission::WriteAudits => {
+                "audit programmes, audits, checklist results, findings, verifying corrective actions"
+            }
             Permission::ManageGovernance => {
-                "governance bodies, members, escalation routes, incident response times"
+                "governance bodies, members, escalation routes, incident response times, risk matrix bands"
             }
             Permission::ManageAccess => "API keys, organizations",
             Permission::VerifyAudit => "`auditVerification`",

@@ -10,6 +10,16 @@ pub fn text(field: &str, value: &str, max: usize) -> AppResult<String> {
     })
 }
 
+/// Like [`text`], but blank is allowed (and returned empty): notes and feedback that may be
+/// left out.
+pub fn optional_text(field: &str, value: &str, max: usize) -> AppResult<String> {
+    if value.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        text(field, value, max)
+    }
+}
+
 /// A trimmed, non-empty, single-line text (a name, title or code) of at most `max` characters:
 /// no control characters at all, line breaks included.
 pub fn line(field: &str, value: &str, max: usize) -> AppResult<String> {

@@ -116,6 +116,14 @@ pub enum Entity {
     RequirementMapping,
     Risk,
     ScopeStatement,
+    Audit,
+    AuditChecklistItem,
+    AuditFinding,
+    AuditProgramme,
+    CorrectiveAction,
+    ManagementReview,
+    ReviewAction,
+    RiskMatrix,
 }
 
 impl Entity {
@@ -150,6 +158,14 @@ impl Entity {
             Entity::RequirementMapping => "requirement_mapping",
             Entity::Risk => "risk",
             Entity::ScopeStatement => "scope_statement",
+            Entity::Audit => "audit",
+            Entity::AuditChecklistItem => "audit_checklist_item",
+            Entity::AuditFinding => "audit_finding",
+            Entity::AuditProgramme => "audit_programme",
+            Entity::CorrectiveAction => "corrective_action",
+            Entity::ManagementReview => "management_review",
+            Entity::ReviewAction => "review_action",
+            Entity::RiskMatrix => "risk_matrix",
         }
     }
 }
@@ -191,6 +207,20 @@ impl<'s> Write<'s> {
             actor,
             now: services.clock.now(),
         })
+    }
+
+    /// `query` locking the rows it reads on PostgreSQL (`FOR UPDATE`), so two steps on one
+    /// record take turns; SQLite's single writer already serializes writes.
+    pub fn for_update<E: sea_orm::EntityTrait>(
+        &self,
+        query: sea_orm::Select<E>,
+    ) -> sea_orm::Select<E> {
+        use sea_orm::{ConnectionTrait, QuerySelect};
+        if self.txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            query.lock_exclusive()
+        } else {
+            query
+        }
     }
 
     /// The instant of this write, from the injected clock.

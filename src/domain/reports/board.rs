@@ -20,7 +20,7 @@ use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::blocking::compute;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::Vocabulary;
-use crate::domain::risks::{self, Basis, Category, Level, RiskStatus, Treatment, level_of};
+use crate::domain::risks::{self, Basis, Category, Level, RiskStatus, Treatment};
 use crate::domain::{Services, approvals, policies};
 use crate::error::{AppError, AppResult};
 
@@ -194,6 +194,7 @@ async fn risk_summary(
         },
     )
     .await?;
+    let bands = risks::matrix::of(&services.db, viewer.organization_id()?).await?;
     let cells = risks::heatmap_of(&open, Basis::Current).await?;
     let heatmap = cells
         .chunks(5)
@@ -204,7 +205,7 @@ async fn risk_summary(
                 .map(|c| HeatCell {
                     impact: c.impact,
                     count: c.count,
-                    level: level_of(c.likelihood * c.impact),
+                    level: bands.level(c.likelihood * c.impact),
                 })
                 .collect(),
         })
@@ -212,13 +213,13 @@ async fn risk_summary(
     let today = services.clock.now().date_naive();
     Ok(RiskSummary {
         open: count(open.len()),
-        by_level: counted(open.iter().map(|r| r.current().level())).await?,
+        by_level: counted(open.iter().map(|r| r.level())).await?,
         heatmap,
         overdue_reviews: count(open.iter().filter(|r| r.review_overdue(today)).count()),
         accepted_high: count(
             open.iter()
                 .filter(|r| r.status == RiskStatus::Accepted)
-                .filter(|r| r.current().level() >= Level::High)
+                .filter(|r| r.level() >= Level::High)
                 .count(),
         ),
         // `list` already orders by current score, highest first.
@@ -236,7 +237,7 @@ async fn risk_summary(
                 }),
                 category: r.category,
                 score: r.current().score(),
-                level: r.current().level(),
+                level: r.level(),
                 inherent_score: r.inherent.score(),
                 treatment: r.treatment,
                 status: r.status,

@@ -70,6 +70,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "governance-board.txt",
         include_str!("../../../reports/governance-board.txt.j2"),
     ),
+    (
+        "management-review.md",
+        include_str!("../../../reports/management-review.md.j2"),
+    ),
 ];
 
 fn environment() -> AppResult<&'static Environment<'static>> {
@@ -100,9 +104,13 @@ pub fn render<T: Serialize>(kind: &str, format: Format, report: &T) -> AppResult
     if format == Format::Json {
         return serde_json::to_string_pretty(report).map_err(AppError::internal);
     }
-    let name = format!("{kind}.{}", format.extension());
+    template(&format!("{kind}.{}", format.extension()), report)
+}
+
+/// Renders the template `name` (e.g. `management-review.md`) with `report`.
+pub fn template<T: Serialize>(name: &str, report: &T) -> AppResult<String> {
     let template = environment()?
-        .get_template(&name)
+        .get_template(name)
         .map_err(|_| AppError::not_found(format!("report template {name}")))?;
     template
         .render(minijinja::context! { report => minijinja::value::Serde(report) })

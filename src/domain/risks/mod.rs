@@ -7,6 +7,7 @@
 //! `accepted`) needs a decision record, as ISO/IEC 42001 6.1.3 asks risk owners to approve
 //! residual risk; a risk of an AI system names a system of the same organization.
 
+pub mod matrix;
 mod register;
 pub mod threats;
 pub mod unmitigated;
@@ -106,24 +107,14 @@ impl Rating {
     pub fn score(self) -> u8 {
         self.likelihood * self.impact
     }
-
-    pub fn level(self) -> Level {
-        level_of(self.score())
-    }
 }
 
-/// The band of a 1-25 score: 1-4 low, 5-9 medium, 10-15 high, 16-25 critical.
-pub fn level_of(score: u8) -> Level {
-    match score {
-        0..=4 => Level::Low,
-        5..=9 => Level::Medium,
-        10..=15 => Level::High,
-        _ => Level::Critical,
-    }
-}
-
-/// The level of a stored risk's current rating (residual when rated, inherent otherwise).
-pub fn current_level(row: &entity::risk::Model) -> crate::error::AppResult<Level> {
+/// The level of a stored risk's current rating (residual when rated, inherent otherwise) under
+/// the organization's bands.
+pub fn current_level(
+    row: &entity::risk::Model,
+    bands: matrix::Bands,
+) -> crate::error::AppResult<Level> {
     let rating = match (row.residual_likelihood, row.residual_impact) {
         (Some(l), Some(i)) => (l, i),
         _ => (row.inherent_likelihood, row.inherent_impact),
@@ -131,7 +122,7 @@ pub fn current_level(row: &entity::risk::Model) -> crate::error::AppResult<Level
     let score = u8::try_from(rating.0 * rating.1).map_err(|_| {
         crate::error::AppError::internal(anyhow::anyhow!("risk {} rating out of range", row.id))
     })?;
-    Ok(level_of(score))
+    Ok(bands.level(score))
 }
 
 /// A control linked to a risk, with the state that says whether it treats it yet.
@@ -163,12 +154,20 @@ pub struct Risk {
     pub controls: Vec<TreatingControl>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The organization's matrix bands the levels are read with.
+    #[serde(skip)]
+    pub bands: matrix::Bands,
 }
 
 impl Risk {
     /// The rating that stands now: residual once assessed, inherent before.
     pub fn current(&self) -> Rating {
         self.residual.unwrap_or(self.inherent)
+    }
+
+    /// The level of the current rating under the organization's bands.
+    pub fn level(&self) -> Level {
+        self.bands.level(self.current().score())
     }
 
     pub fn is_open(&self) -> bool {
@@ -180,7 +179,11 @@ impl Risk {
     }
 }
 
-fn from_model(m: risk::Model, controls: Vec<TreatingControl>) -> AppResult<Risk> {
+fn from_model(
+    m: risk::Model,
+    controls: Vec<TreatingControl>,
+    bands: matrix::Bands,
+) -> AppResult<Risk> {
     let rating = |field: &str, l: i16, i: i16| {
         Rating::new(field, i64::from(l), i64::from(i)).map_err(AppError::internal_from)
     };
@@ -209,6 +212,7 @@ fn from_model(m: risk::Model, controls: Vec<TreatingControl>) -> AppResult<Risk>
         controls,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        bands,
     })
 }
 
@@ -232,6 +236,7 @@ async fn with_controls<C: ConnectionTrait>(
         .order_by_asc(control::Column::Code)
         .all(db)
         .await?;
+    let bands = matrix::of(db, organization_id).await?;
     let mut linked_ids: std::collections::HashMap<i32, Vec<i32>> = std::collections::HashMap::new();
     for link in &links {
         linked_ids
@@ -258,7 +263,7 @@ async fn with_controls<C: ConnectionTrait>(
                     })
                 })
                 .collect::<AppResult<Vec<_>>>()?;
-            from_model(row, linked)
+            from_model(row, linked, bands)
         })
         .collect()
 }
@@ -361,7 +366,7 @@ pub async fn list(services: &Services, viewer: &Viewer, query: &RiskQuery) -> Ap
     let mut risks: Vec<Risk> = with_controls(&services.db, organization_id, rows)
         .await?
         .into_iter()
-        .filter(|r| level.is_none_or(|l| r.current().level() == l))
+        .filter(|r| level.is_none_or(|l| r.level() == l))
         .filter(|r| !query.review_overdue || r.review_overdue(today))
         .filter(|r| {
             needle.as_ref().is_none_or(|n| {

@@ -283,7 +283,8 @@ async fn require_acceptance_approval(
     if c.status != RiskStatus::Accepted {
         return Ok(());
     }
-    let level = super::level_of(c.residual.unwrap_or(c.inherent).score());
+    let bands = super::matrix::of(&**write, organization_id).await?;
+    let level = bands.level(c.residual.unwrap_or(c.inherent).score());
     if !matches!(level, super::Level::High | super::Level::Critical) {
         return Ok(());
     }
@@ -359,8 +360,7 @@ pub async fn update(
     let row = find_row(&*txn, organization_id, id).await?;
     let before = load(&*txn, organization_id, row.clone()).await?;
     check_ai_system(&*txn, organization_id, input.ai_system_id).await?;
-    let accepted_at_level =
-        (before.status == RiskStatus::Accepted).then(|| super::level_of(before.current().score()));
+    let accepted_at_level = (before.status == RiskStatus::Accepted).then(|| before.level());
     require_acceptance_approval(&txn, organization_id, Some(id), &c, accepted_at_level).await?;
     let mut active: risk::ActiveModel = row.into();
     apply(&mut active, c, input.ai_system_id, txn.now());

@@ -19,7 +19,7 @@ graphql_vocabulary!(
     /// What a documentation artefact is.
     ArtifactKindValue, "ArtifactKind", ArtifactKind [
         ModelCard, DataLineage, ChangeLog, ValidationReport, TestReport, DeploymentApproval,
-        MonitoringRecord, TrainingRecord, IncidentDocument
+        MonitoringRecord, TrainingRecord, IncidentDocument, ManagementReview
     ]
 );
 

@@ -114,12 +114,14 @@ impl GovernanceMutation {
         .into())
     }
 
-    /// Sets where incidents of a severity escalate.
-    #[graphql(guard = "Can(Permission::WriteRecords)")]
+    /// Sets where incidents of a severity escalate at `level` (1, the default, is notified
+    /// first; an unacknowledged level escalates to the next after the acknowledgement time).
+    #[graphql(guard = "Can(Permission::ManageGovernance)")]
     async fn set_escalation_route(
         &self,
         ctx: &Context<'_>,
         severity: SeverityValue,
+        #[graphql(default = 1)] level: i32,
         body_id: ID,
         recipients: Vec<String>,
     ) -> Result<RouteNode> {
@@ -128,11 +130,29 @@ impl GovernanceMutation {
             services,
             viewer(ctx),
             severity.into(),
+            level,
             parse_id(&body_id).gql()?,
             recipients,
         )
         .await
         .gql()?
         .into())
+    }
+
+    /// Removes one level of a severity's escalation route.
+    #[graphql(guard = "Can(Permission::ManageGovernance)")]
+    async fn remove_escalation_route(
+        &self,
+        ctx: &Context<'_>,
+        severity: SeverityValue,
+        level: i32,
+    ) -> Result<RouteNode> {
+        let services = ctx.data::<Services>()?;
+        Ok(
+            governance::remove_route(services, viewer(ctx), severity.into(), level)
+                .await
+                .gql()?
+                .into(),
+        )
     }
 }

@@ -73,6 +73,8 @@ impl From<Body> for BodyNode {
 pub struct RouteNode {
     pub id: ID,
     pub severity: SeverityValue,
+    /// 1 is notified first.
+    pub level: i32,
     pub body_id: ID,
     pub recipients: Vec<String>,
 }
@@ -82,6 +84,7 @@ impl From<Route> for RouteNode {
         RouteNode {
             id: id(r.id),
             severity: r.severity.into(),
+            level: r.level,
             body_id: id(r.body_id),
             recipients: r.recipients,
         }

@@ -84,4 +84,22 @@ impl RiskMutation {
             services.clock.today(),
         ))
     }
+
+    /// Sets the organization's risk matrix bands (`1 <= lowMax < mediumMax < highMax < 25`).
+    /// Every level shown and acted on follows them at once.
+    #[graphql(guard = "Can(Permission::ManageGovernance)")]
+    async fn set_risk_matrix(
+        &self,
+        ctx: &Context<'_>,
+        low_max: i32,
+        medium_max: i32,
+        high_max: i32,
+    ) -> Result<super::types::RiskMatrix> {
+        let services = ctx.data::<Services>()?;
+        let bands = risks::matrix::Bands::new(low_max, medium_max, high_max).gql()?;
+        Ok(risks::matrix::set(services, viewer(ctx), bands)
+            .await
+            .gql()?
+            .into())
+    }
 }

@@ -88,6 +88,7 @@ impl RiskQuery {
         after: Option<String>,
     ) -> Result<OffsetConnection<HeatmapCell>> {
         let services = ctx.data::<Services>()?;
+        let bands = risks::matrix::get(services, viewer(ctx)).await.gql()?.bands;
         paginate(
             "cell",
             risks::heatmap(services, viewer(ctx), basis.into())
@@ -97,7 +98,7 @@ impl RiskQuery {
                 .map(|c| HeatmapCell {
                     likelihood: i32::from(c.likelihood),
                     impact: i32::from(c.impact),
-                    level: risks::level_of(c.likelihood * c.impact).into(),
+                    level: bands.level(c.likelihood * c.impact).into(),
                     count: i32::try_from(c.count).unwrap_or(i32::MAX),
                 })
                 .collect(),
@@ -168,5 +169,14 @@ impl RiskQuery {
             }
         })
         .gql()
+    }
+
+    /// The organization's risk matrix bands.
+    async fn risk_matrix(&self, ctx: &Context<'_>) -> Result<super::types::RiskMatrix> {
+        let services = ctx.data::<Services>()?;
+        Ok(risks::matrix::get(services, viewer(ctx))
+            .await
+            .gql()?
+            .into())
     }
 }

@@ -3,6 +3,7 @@
 use async_graphql::{ID, InputObject, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::domain::risks::matrix::Bands;
 use crate::domain::risks::{
     self, Basis, Category, Level, Rating, Risk, RiskStatus, TreatingControl, Treatment,
     threats::Threat,
@@ -48,13 +49,14 @@ pub struct RiskRating {
     pub level: LevelValue,
 }
 
-impl From<Rating> for RiskRating {
-    fn from(r: Rating) -> Self {
+impl RiskRating {
+    /// A rating with its level under the organization's matrix bands.
+    pub fn of(r: Rating, bands: Bands) -> Self {
         RiskRating {
             likelihood: i32::from(r.likelihood),
             impact: i32::from(r.impact),
             score: i32::from(r.score()),
-            level: r.level().into(),
+            level: bands.level(r.score()).into(),
         }
     }
 }
@@ -112,7 +114,7 @@ impl RiskNode {
     /// `today` comes from the injected clock, so overdue reviews follow it.
     pub fn at(r: Risk, today: NaiveDate) -> Self {
         RiskNode {
-            current: r.current().into(),
+            current: RiskRating::of(r.current(), r.bands),
             review_overdue: r.review_overdue(today),
             id: ID(r.id.to_string()),
             ai_system_id: r.ai_system_id.map(|id| ID(id.to_string())),
@@ -120,8 +122,8 @@ impl RiskNode {
             description: r.description,
             threat: r.threat,
             category: r.category.into(),
-            inherent: r.inherent.into(),
-            residual: r.residual.map(Into::into),
+            inherent: RiskRating::of(r.inherent, r.bands),
+            residual: r.residual.map(|rating| RiskRating::of(rating, r.bands)),
             treatment: r.treatment.into(),
             owner: r.owner,
             status: r.status.into(),
@@ -237,4 +239,36 @@ pub struct UnmitigatedThreatNode {
     pub threat: ThreatNode,
     /// The system's open risks that name it (none of their treating controls is implemented).
     pub risks: Vec<RiskRef>,
+}
+
+/// The organization's 5x5 matrix bands: the highest score of low, medium and high; critical is
+/// everything above `highMax`.
+#[derive(SimpleObject)]
+pub struct RiskMatrix {
+    pub low_max: i32,
+    pub medium_max: i32,
+    pub high_max: i32,
+    /// False while the defaults (4, 9, 15) apply.
+    pub customized: bool,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Accepted risks this change put at high or critical, moved back to assessed (their
+    /// acceptance needs the body's approval again).
+    pub reopened_risk_ids: Vec<ID>,
+}
+
+impl From<crate::domain::risks::matrix::Matrix> for RiskMatrix {
+    fn from(m: crate::domain::risks::matrix::Matrix) -> Self {
+        RiskMatrix {
+            low_max: i32::from(m.bands.low_max),
+            medium_max: i32::from(m.bands.medium_max),
+            high_max: i32::from(m.bands.high_max),
+            customized: m.customized,
+            updated_at: m.updated_at,
+            reopened_risk_ids: m
+                .reopened_risks
+                .into_iter()
+                .map(|id| ID(id.to_string()))
+                .collect(),
+        }
+    }
 }

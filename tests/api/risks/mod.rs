@@ -8,6 +8,7 @@ use crate::helpers::{Backend, TestApp, error_code};
 
 mod acceptance;
 mod critical;
+mod matrix;
 mod rules;
 
 backend_tests!(
