@@ -15,6 +15,7 @@ mod m20261202_000008_delivery;
 mod m20261203_000009_metrics;
 mod m20261203_000010_incident_response;
 mod m20261204_000011_audits_reviews;
+mod m20261205_000012_data_governance;
 
 /// Runs every migration in order; `accord migrate` and `accord serve` both call it.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_metrics::Migration),
             Box::new(m20261203_000010_incident_response::Migration),
             Box::new(m20261204_000011_audits_reviews::Migration),
+            Box::new(m20261205_000012_data_governance::Migration),
         ]
     }
 }

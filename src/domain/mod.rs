@@ -15,6 +15,7 @@ pub mod audit;
 pub mod catalog;
 pub mod controls;
 pub mod crosswalk;
+pub mod datasets;
 pub mod delivery;
 pub mod demo;
 pub mod governance;

@@ -8,6 +8,7 @@ mod audit;
 mod catalog;
 mod controls;
 mod crosswalk;
+mod datasets;
 mod delivery;
 mod depth;
 pub mod errors;
@@ -58,6 +59,7 @@ pub struct QueryRoot(
     people::PeopleQuery,
     internal_audits::InternalAuditQuery,
     reviews::ReviewQuery,
+    datasets::DatasetQuery,
 );
 
 /// Every mutation field, merged from the feature folders.
@@ -80,6 +82,7 @@ pub struct MutationRoot(
     people::PeopleMutation,
     internal_audits::InternalAuditMutation,
     reviews::ReviewMutation,
+    datasets::DatasetMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -42,6 +42,7 @@ mod audits;
 mod catalog;
 mod controls;
 mod crosswalk;
+mod datasets;
 mod delivery;
 mod governance;
 mod incidents;

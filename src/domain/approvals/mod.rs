@@ -8,7 +8,8 @@ pub use risk_acceptance::consume_risk_acceptance;
 
 use chrono::{DateTime, Utc};
 use entity::{
-    ai_system, approval_decision, approval_request, body_member, model_version, policy, risk,
+    ai_system, approval_decision, approval_request, body_member, dataset, model_version, policy,
+    risk,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
@@ -31,6 +32,8 @@ vocabulary! {
         Deployment => "deployment",
         SystemChange => "system_change",
         RiskAcceptance => "risk_acceptance",
+        /// Using a dataset with a rights problem to train a model that is deployed or about to be.
+        DataUseException => "data_use_exception",
     }
 }
 
@@ -152,6 +155,12 @@ async fn check_subject<C: ConnectionTrait>(
         ApprovalSubject::RiskAcceptance => {
             risk::Entity::find_by_id(subject_id)
                 .filter(risk::Column::OrganizationId.eq(organization_id))
+                .count(db)
+                .await?
+        }
+        ApprovalSubject::DataUseException => {
+            dataset::Entity::find_by_id(subject_id)
+                .filter(dataset::Column::OrganizationId.eq(organization_id))
                 .count(db)
                 .await?
         }

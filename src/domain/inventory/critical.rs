@@ -1,13 +1,14 @@
 //! Critical AI systems: the classification rules and which of them fired. A system is critical
 //! when its risk tier is high or prohibited, or when it has an open risk at the critical level
 //! (residual once assessed). Incidents on critical systems are held to the response times of the
-//! next higher severity. (Special-category personal data in a system's datasets joins the rules
-//! when the dataset register lands.)
+//! next higher severity. A system whose model versions use a dataset holding special-category
+//! personal data is critical too.
 
 use std::collections::HashMap;
 
-use entity::{ai_system, risk};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{ai_system, dataset, model_dataset, model_version, risk};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::{AiSystem, RiskTier};
@@ -17,6 +18,9 @@ use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::Vocabulary;
 use crate::domain::risks::{self, Level, RiskStatus};
 use crate::error::AppResult;
+
+/// The columns of a risk the critical rule reads.
+type RatedRisk = (i32, Option<i32>, String, i16, i16, Option<i16>, Option<i16>);
 
 /// A critical system and the rules that made it so.
 #[derive(Debug, Clone, Serialize)]
@@ -45,23 +49,87 @@ pub async fn reasons<C: ConnectionTrait>(
         }
     }
     let bands = risks::matrix::of(db, organization_id).await?;
-    for row in risk::Entity::find()
+    // Residual risk never exceeds inherent risk, so only risks whose inherent score is above the
+    // high band can be critical: the database leaves out the rest, and only the columns the
+    // rule needs are read (this runs on every incident listing).
+    let rows: Vec<RatedRisk> = risk::Entity::find()
+        .select_only()
+        .columns([
+            risk::Column::Id,
+            risk::Column::AiSystemId,
+            risk::Column::Title,
+            risk::Column::InherentLikelihood,
+            risk::Column::InherentImpact,
+            risk::Column::ResidualLikelihood,
+            risk::Column::ResidualImpact,
+        ])
         .filter(risk::Column::OrganizationId.eq(organization_id))
         .filter(risk::Column::AiSystemId.is_not_null())
         .filter(risk::Column::Status.ne(RiskStatus::Closed.as_str()))
+        .filter(
+            Expr::col(risk::Column::InherentLikelihood)
+                .mul(Expr::col(risk::Column::InherentImpact))
+                .gt(i32::from(bands.high_max)),
+        )
         .order_by_asc(risk::Column::Id)
+        .into_tuple()
         .all(db)
-        .await?
-    {
-        if risks::current_level(&row, bands)? == Level::Critical
-            && let Some(system) = row.ai_system_id
+        .await?;
+    for (id, system, title, il, ii, rl, ri) in rows {
+        if risks::level_of_stored(id, (il, ii), (rl, ri), bands)? == Level::Critical
+            && let Some(system) = system
         {
             out.entry(system)
                 .or_default()
-                .push(format!("open critical risk #{}: {}", row.id, row.title));
+                .push(format!("open critical risk #{id}: {title}"));
         }
     }
+    special_category_data(db, organization_id, &mut out).await?;
     Ok(out)
+}
+
+/// Adds the systems whose model versions use a dataset with special-category personal data.
+async fn special_category_data<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    out: &mut HashMap<i32, Vec<String>>,
+) -> AppResult<()> {
+    let sensitive: HashMap<i32, String> = dataset::Entity::find()
+        .filter(dataset::Column::OrganizationId.eq(organization_id))
+        .filter(dataset::Column::SpecialCategories.ne("[]"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, format!("{} {}", d.name, d.version)))
+        .collect();
+    if sensitive.is_empty() {
+        return Ok(());
+    }
+    let systems: HashMap<i32, i32> = model_version::Entity::find()
+        .filter(model_version::Column::OrganizationId.eq(organization_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.ai_system_id))
+        .collect();
+    for usage in model_dataset::Entity::find()
+        .filter(model_dataset::Column::OrganizationId.eq(organization_id))
+        .order_by_asc(model_dataset::Column::Id)
+        .all(db)
+        .await?
+    {
+        if let (Some(name), Some(system)) = (
+            sensitive.get(&usage.dataset_id),
+            systems.get(&usage.model_version_id),
+        ) {
+            let reason = format!("uses special-category personal data ({name})");
+            let reasons = out.entry(*system).or_default();
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The organization's critical systems with the rules that fired, by name.

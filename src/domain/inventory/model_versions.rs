@@ -139,6 +139,18 @@ pub async fn set_model_status(
             "deploying a model version needs an approved deployment approval".into(),
         ));
     }
+    // Deployed or about to be, the training data's rights must hold (or be excepted).
+    if matches!(status, ModelStatus::Deployed | ModelStatus::Validated)
+        && let Some(refusal) = crate::domain::datasets::usage::deployment_refusal(
+            &*txn,
+            organization_id,
+            id,
+            txn.now().date_naive(),
+        )
+        .await?
+    {
+        return Err(refusal);
+    }
     let before: ModelVersion = current.clone().try_into()?;
     let mut active: model_version::ActiveModel = current.into();
     active.status = Set(status.as_str().into());

@@ -124,6 +124,10 @@ pub enum Entity {
     ManagementReview,
     ReviewAction,
     RiskMatrix,
+    Dataset,
+    LineageEdge,
+    LineageNode,
+    ModelDataset,
 }
 
 impl Entity {
@@ -166,6 +170,10 @@ impl Entity {
             Entity::ManagementReview => "management_review",
             Entity::ReviewAction => "review_action",
             Entity::RiskMatrix => "risk_matrix",
+            Entity::Dataset => "dataset",
+            Entity::LineageEdge => "lineage_edge",
+            Entity::LineageNode => "lineage_node",
+            Entity::ModelDataset => "model_dataset",
         }
     }
 }

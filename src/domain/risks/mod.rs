@@ -115,12 +115,28 @@ pub fn current_level(
     row: &entity::risk::Model,
     bands: matrix::Bands,
 ) -> crate::error::AppResult<Level> {
-    let rating = match (row.residual_likelihood, row.residual_impact) {
+    level_of_stored(
+        row.id,
+        (row.inherent_likelihood, row.inherent_impact),
+        (row.residual_likelihood, row.residual_impact),
+        bands,
+    )
+}
+
+/// The level of stored ratings: the residual one when both its scales are set, else the
+/// inherent one.
+pub fn level_of_stored(
+    id: i32,
+    inherent: (i16, i16),
+    residual: (Option<i16>, Option<i16>),
+    bands: matrix::Bands,
+) -> crate::error::AppResult<Level> {
+    let rating = match residual {
         (Some(l), Some(i)) => (l, i),
-        _ => (row.inherent_likelihood, row.inherent_impact),
+        _ => inherent,
     };
     let score = u8::try_from(rating.0 * rating.1).map_err(|_| {
-        crate::error::AppError::internal(anyhow::anyhow!("risk {} rating out of range", row.id))
+        crate::error::AppError::internal(anyhow::anyhow!("risk {id} rating out of range"))
     })?;
     Ok(bands.level(score))
 }

@@ -10,7 +10,7 @@ use crate::graphql::vocabulary::graphql_vocabulary;
 
 graphql_vocabulary!(
     /// What an approval request approves.
-    ApprovalSubjectValue, "ApprovalSubject", ApprovalSubject [Policy, Deployment, SystemChange, RiskAcceptance]
+    ApprovalSubjectValue, "ApprovalSubject", ApprovalSubject [Policy, Deployment, SystemChange, RiskAcceptance, DataUseException]
 );
 graphql_vocabulary!(
     /// One approver's decision.
