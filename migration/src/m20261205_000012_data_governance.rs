@@ -353,12 +353,14 @@ async fn lineage(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             ],
         ))
         .await?;
+    // Walks go level by level from the frontier: downstream uses the unique (from, to) index,
+    // upstream this one.
     manager
         .create_index(
             Index::create()
-                .name("ix_lineage_edge_org")
+                .name("ix_lineage_edge_to")
                 .table(LineageEdge::Table)
-                .col(LineageEdge::OrganizationId)
+                .col(LineageEdge::ToNode)
                 .to_owned(),
         )
         .await?;

@@ -92,6 +92,11 @@ pub(super) enum Command {
         #[command(subcommand)]
         command: MetricsCommand,
     },
+    /// Data lineage: export a dataset's graph.
+    Lineage {
+        #[command(subcommand)]
+        command: LineageCommand,
+    },
     /// Demo data.
     Demo {
         #[command(subcommand)]
@@ -244,6 +249,27 @@ pub(super) enum MetricsCommand {
 }
 
 #[derive(Subcommand)]
+pub(super) enum LineageCommand {
+    /// Write a dataset's lineage (everything upstream and downstream) as SVG or PROV-JSON.
+    Export {
+        /// Organization slug.
+        #[arg(long)]
+        org: String,
+        /// The dataset's id.
+        #[arg(long)]
+        dataset: i32,
+        /// svg or json (W3C PROV-JSON).
+        #[arg(long, default_value = "svg")]
+        format: String,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
 pub(super) enum DemoCommand {
     /// Fill an organization (created if needed) with deterministic records of every kind.
     Seed {
@@ -256,6 +282,18 @@ pub(super) enum DemoCommand {
         /// small or large.
         #[arg(long, default_value = "small")]
         size: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Write a synthetic layered lineage graph (for benchmarks) into an existing organization;
+    /// prints the ids of its first and last node.
+    Lineage {
+        /// Organization slug.
+        #[arg(long)]
+        org: String,
+        /// About how many edges.
+        #[arg(long, default_value_t = 10_000)]
+        edges: usize,
         #[command(flatten)]
         data: DataArgs,
     },

@@ -25,7 +25,7 @@ pub async fn seed(
     eprintln!("seeding organization {org}...");
     let seeded = demo::seed(&services, org, &name, size).await?;
     println!(
-        "seeded {org}: {} AI systems, {} model versions, {} approved policies, {} evidenced controls, {} artefacts, {} risks, {} metric points, {} incidents, {} audits with {} findings and {} corrective actions",
+        "seeded {org}: {} AI systems, {} model versions, {} approved policies, {} evidenced controls, {} artefacts, {} risks, {} metric points, {} incidents, {} audits with {} findings and {} corrective actions, {} datasets",
         seeded.ai_systems,
         seeded.model_versions,
         seeded.policies,
@@ -36,7 +36,19 @@ pub async fn seed(
         seeded.incidents,
         seeded.audits,
         seeded.findings,
-        seeded.corrective_actions
+        seeded.corrective_actions,
+        seeded.datasets
+    );
+    Ok(())
+}
+
+/// `accord demo lineage`: a synthetic lineage graph for benchmarks.
+pub async fn lineage(config: Config, org: &str, edges: usize) -> Result<(), CliError> {
+    let services = prepare(&config).await?;
+    let made = demo::lineage::seed(&services, org, edges).await?;
+    println!(
+        "lineage {org}: {} nodes, {} edges, first node {}, last node {}",
+        made.nodes, made.edges, made.first_node, made.last_node
     );
     Ok(())
 }

@@ -7,6 +7,7 @@ mod args;
 mod audit;
 mod crosswalk;
 mod demo;
+mod lineage;
 mod metrics;
 mod report;
 mod schedule;
@@ -255,6 +256,25 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             )
             .await
         }
+        Command::Lineage {
+            command:
+                LineageCommand::Export {
+                    org,
+                    dataset,
+                    format,
+                    out,
+                    data,
+                },
+        } => {
+            lineage::export(
+                load_config(config_file, &data)?,
+                &org,
+                dataset,
+                &format,
+                out.as_deref(),
+            )
+            .await
+        }
         Command::Demo {
             command:
                 DemoCommand::Seed {
@@ -272,6 +292,9 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             )
             .await
         }
+        Command::Demo {
+            command: DemoCommand::Lineage { org, edges, data },
+        } => demo::lineage(load_config(config_file, &data)?, &org, edges).await,
         Command::Token {
             command:
                 TokenCommand::Issue {

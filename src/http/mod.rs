@@ -8,6 +8,7 @@ mod graphiql;
 mod graphql;
 mod health;
 mod interchange;
+mod lineage;
 mod methods;
 mod metrics;
 pub mod rate_limit;
@@ -74,5 +75,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/uploads/artifact", POST).route(web::post().to(artifacts::upload)))
     .service(resource("/artifacts/{id}/content", GET).route(web::get().to(artifacts::content)))
+    .service(resource("/lineage/{file}", GET).route(web::get().to(lineage::download)))
     .default_service(web::to(methods::not_found));
 }

@@ -226,6 +226,34 @@ async fn every_rights_rule_refuses_and_stores_nothing(backend: Backend) {
         critical["criticalAiSystems"]["nodes"][0]["because"],
         json!(["uses special-category personal data (Health claims 2.0)"])
     );
+    // The board report's data section names the rights problems and the raw special-category
+    // data.
+    let (status, report) = app
+        .get_as(&token, "/reports/governance-board?format=json")
+        .await;
+    assert_eq!(status, 200);
+    let report: Value = serde_json::from_str(&report).expect("report JSON");
+    let data = &report["data"];
+    assert_eq!(data["datasets"], 9);
+    let flagged: Vec<&str> = data["unresolved_rights"]
+        .as_array()
+        .expect("rights")
+        .iter()
+        .filter_map(|d| d["dataset"].as_str())
+        .collect();
+    assert_eq!(
+        flagged,
+        vec![
+            "Bureau data 1.0",
+            "Health claims 1.0",
+            "Partner data 1.0",
+            "Regulator extract 1.0",
+            "Scraped reviews 1.0",
+            "Survey answers 1.0",
+            "Synthetic applicants 1.0"
+        ]
+    );
+    assert_eq!(data["raw_personal_data"], json!(["Health claims 1.0"]));
     // Another organization's dataset does not exist for this one.
     let other = app.admin("globex").await;
     let (_, hidden) = app
@@ -422,6 +450,121 @@ async fn lineage_walks_a_branched_graph_and_a_compromise_opens_one_incident_per_
         )
         .await;
     assert_eq!(rule(&cycle), "lineage_cycle", "{cycle}");
+
+    // For auditors: the picture parses and names every node around C; PROV-JSON has the same
+    // graph, steps as activities.
+    let (status, svg) = app
+        .get_as(&token, &format!("/lineage/{}.svg", d["C clean"]))
+        .await;
+    assert_eq!(status, 200, "{svg}");
+    let doc = roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
+    let titles: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("g"))
+        .filter_map(|g| g.children().find(|c| c.has_tag_name("title")))
+        .filter_map(|t| t.text().map(String::from))
+        .collect();
+    let mut want: Vec<String> = [
+        "dataset: A raw 1.0",
+        "processing_step: s1 clean",
+        "dataset: C clean 1.0",
+        "processing_step: s2 featurize",
+        "dataset: D features 1.0",
+        "processing_step: s3 join",
+        "dataset: E joined 1.0",
+        "processing_step: s4 split",
+        "processing_step: s5 holdout",
+        "dataset: F train 1.0",
+        "dataset: G holdout 1.0",
+        "model_version: Credit scorer 1.0.0",
+        "model_version: Fraud detector 1.0.0",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut got = titles.clone();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    let (status, prov) = app
+        .get_as(&token, &format!("/lineage/{}.json", d["C clean"]))
+        .await;
+    assert_eq!(status, 200);
+    let prov: Value = serde_json::from_str(&prov).expect("PROV-JSON");
+    assert_eq!(prov["entity"].as_object().map(|m| m.len()), Some(8));
+    assert_eq!(prov["activity"].as_object().map(|m| m.len()), Some(5));
+    assert_eq!(prov["used"].as_object().map(|m| m.len()), Some(5), "{prov}");
+    let (status, _) = app.get_as(&token, "/lineage/nope.svg").await;
+    assert_eq!(status, 404);
+    // The CLI writes the same PROV-JSON.
+    let dataset_id = d["C clean"].clone();
+    let (code, out) = app.cli(&[
+        "lineage",
+        "export",
+        "--org",
+        "acme",
+        "--dataset",
+        &dataset_id,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let cli_prov: Value = serde_json::from_str(out.trim()).expect("PROV-JSON on stdout");
+    assert_eq!(cli_prov["entity"], prov["entity"]);
+    let (code, out) = app.cli(&[
+        "lineage",
+        "export",
+        "--org",
+        "acme",
+        "--dataset",
+        &dataset_id,
+        "--format",
+        "png",
+    ]);
+    assert_eq!(code, 2, "{out}");
+
+    // A failed privacy check opens its risk in one step; the sheet shows both.
+    let check = "mutation($d: ID!, $r: DatasetCheckResult!, $o: Boolean!) { recordDatasetCheck(datasetId: $d, kind: privacy, method: \"k-anonymity scan\", result: $r, checkedOn: \"2026-11-30\", openRisk: $o) { riskId } }";
+    let (_, passed) = app
+        .graphql_as(
+            &token,
+            check,
+            json!({ "d": d["A raw"], "r": "passed", "o": true }),
+        )
+        .await;
+    assert_eq!(rule(&passed), "risk_needs_failed_check");
+    let failed = app
+        .ok(
+            &token,
+            check,
+            json!({ "d": d["A raw"], "r": "failed", "o": true }),
+        )
+        .await;
+    let risk = failed["recordDatasetCheck"]["riskId"].clone();
+    let opened = app
+        .ok(
+            &token,
+            "query($r: ID!) { risk(id: $r) { title owner category } }",
+            json!({ "r": risk }),
+        )
+        .await;
+    assert_eq!(
+        opened["risk"],
+        json!({ "title": "privacy check failed on A raw 1.0", "owner": "data-office", "category": "privacy" })
+    );
+    let sheet = app
+        .ok(
+            &token,
+            "query($d: ID!) { dataset(id: $d) { sheet } }",
+            json!({ "d": d["F train"] }),
+        )
+        .await;
+    let sheet = sheet["dataset"]["sheet"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(sheet.contains("# Dataset sheet: F train 1.0"), "{sheet}");
+    assert!(sheet.contains("training for credit scoring"), "{sheet}");
 
     // A poisoned source opens one incident per affected AI system, once.
     let mark = "mutation($d: ID!) { markDatasetCompromised(id: $d, note: \"Poisoned rows found in the raw export\") { affected { aiSystem openedNow incidentId } } }";

@@ -4,10 +4,13 @@
 //! model version was trained, validated and tested on ([`usage`], with the rules of [`rights`]);
 //! and the lineage graph with upstream and downstream queries ([`lineage`]).
 
+pub mod checks;
 pub mod compromise;
 pub mod lineage;
 pub mod register;
 pub mod rights;
+pub mod sheet;
+pub mod summary;
 pub mod usage;
 
 pub use register::{Dataset, DatasetInput, SyntheticValidation};

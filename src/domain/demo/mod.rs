@@ -1,7 +1,9 @@
 //! Deterministic demo data: an organization filled with plausible records of every kind, written
 //! through the same use cases as the API (so the audit log records every one of them).
 
+mod datasets;
 mod history;
+pub mod lineage;
 mod metrics;
 mod oversight;
 mod risks;
@@ -40,6 +42,7 @@ pub struct Seeded {
     pub audits: usize,
     pub findings: usize,
     pub corrective_actions: usize,
+    pub datasets: usize,
 }
 
 const PURPOSES: &[(&str, &str, RiskTier)] = &[
@@ -379,6 +382,8 @@ pub async fn seed(services: &Services, slug: &str, name: &str, size: Size) -> Ap
     let systems = inventory::list(services, &system, &inventory::InventoryQuery::default()).await?;
     seeded.risks = risks::seed(services, &system, &systems, &[ceo.clone(), cro.clone()]).await?;
     seeded.metric_points = metrics::seed(services, &system, &systems, size).await?;
+
+    seeded.datasets = datasets::seed(services, &system, &systems).await?;
 
     // Audits sample the implemented controls (every third one above).
     let implemented: Vec<controls::Control> = all.iter().step_by(3).cloned().collect();

@@ -292,12 +292,7 @@ pub(crate) async fn critical_systems<C: sea_orm::ConnectionTrait>(
     db: &C,
     organization_id: i32,
 ) -> AppResult<HashSet<i32>> {
-    Ok(
-        crate::domain::inventory::critical::reasons(db, organization_id)
-            .await?
-            .into_keys()
-            .collect(),
-    )
+    crate::domain::inventory::critical::ids(db, organization_id).await
 }
 
 /// An incident row of the organization.

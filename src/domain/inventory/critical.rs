@@ -4,11 +4,13 @@
 //! next higher severity. A system whose model versions use a dataset holding special-category
 //! personal data is critical too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use entity::{ai_system, dataset, model_dataset, model_version, risk};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 
 use super::{AiSystem, RiskTier};
@@ -85,6 +87,61 @@ pub async fn reasons<C: ConnectionTrait>(
         }
     }
     special_category_data(db, organization_id, &mut out).await?;
+    Ok(out)
+}
+
+/// The ids of the organization's critical systems, for the paths that need no reasons (every
+/// incident listing): the risk rule is answered by the database, one distinct column.
+pub async fn ids<C: ConnectionTrait>(db: &C, organization_id: i32) -> AppResult<HashSet<i32>> {
+    let mut out: HashSet<i32> = HashSet::new();
+    let tiers: Vec<(i32, String)> = ai_system::Entity::find()
+        .select_only()
+        .columns([ai_system::Column::Id, ai_system::Column::RiskTier])
+        .filter(ai_system::Column::OrganizationId.eq(organization_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, tier) in tiers {
+        if matches!(
+            RiskTier::stored(&tier)?,
+            RiskTier::High | RiskTier::Prohibited
+        ) {
+            out.insert(id);
+        }
+    }
+    let high_max = i32::from(risks::matrix::of(db, organization_id).await?.high_max);
+    let residual_set = Condition::all()
+        .add(risk::Column::ResidualLikelihood.is_not_null())
+        .add(risk::Column::ResidualImpact.is_not_null());
+    let residual_unset = Condition::any()
+        .add(risk::Column::ResidualLikelihood.is_null())
+        .add(risk::Column::ResidualImpact.is_null());
+    let score = |l: risk::Column, i: risk::Column| Expr::col(l).mul(Expr::col(i)).gt(high_max);
+    let systems: Vec<Option<i32>> = risk::Entity::find()
+        .select_only()
+        .column(risk::Column::AiSystemId)
+        .distinct()
+        .filter(risk::Column::OrganizationId.eq(organization_id))
+        .filter(risk::Column::AiSystemId.is_not_null())
+        .filter(risk::Column::Status.ne(RiskStatus::Closed.as_str()))
+        .filter(
+            Condition::any()
+                .add(residual_set.add(score(
+                    risk::Column::ResidualLikelihood,
+                    risk::Column::ResidualImpact,
+                )))
+                .add(residual_unset.add(score(
+                    risk::Column::InherentLikelihood,
+                    risk::Column::InherentImpact,
+                ))),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    out.extend(systems.into_iter().flatten());
+    let mut data = HashMap::new();
+    special_category_data(db, organization_id, &mut data).await?;
+    out.extend(data.into_keys());
     Ok(out)
 }
 

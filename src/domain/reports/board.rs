@@ -40,6 +40,7 @@ pub struct BoardReport {
     pub evidence_gaps: Vec<ControlRef>,
     pub policies: PolicySummary,
     pub pending_approvals: Vec<PendingApproval>,
+    pub data: crate::domain::datasets::summary::DataSummary,
     pub audit: AuditAnchor,
 }
 
@@ -349,6 +350,7 @@ pub async fn governance_board(services: &Services, viewer: &Viewer) -> AppResult
             quorum: r.quorum,
         })
         .collect();
+    let data = crate::domain::datasets::summary::for_board(services, viewer).await?;
     // Last, so the anchor covers everything the report shows.
     let audit = audit_anchor(services, organization.id).await?;
     let generated_at = services.clock.now();
@@ -363,6 +365,7 @@ pub async fn governance_board(services: &Services, viewer: &Viewer) -> AppResult
         evidence_gaps,
         policies,
         pending_approvals,
+        data,
         audit,
     })
 }

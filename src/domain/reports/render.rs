@@ -71,6 +71,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../reports/governance-board.txt.j2"),
     ),
     (
+        "dataset-sheet.md",
+        include_str!("../../../reports/dataset-sheet.md.j2"),
+    ),
+    (
         "management-review.md",
         include_str!("../../../reports/management-review.md.j2"),
     ),

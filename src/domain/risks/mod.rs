@@ -12,6 +12,7 @@ mod register;
 pub mod threats;
 pub mod unmitigated;
 
+pub(crate) use register::create_in;
 pub use register::{RiskInput, create, set_controls, update};
 
 use chrono::{DateTime, NaiveDate, Utc};

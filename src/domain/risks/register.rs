@@ -322,15 +322,28 @@ pub async fn create(
 ) -> AppResult<Risk> {
     viewer.require(Permission::WriteRecords)?;
     let organization_id = viewer.organization_id()?;
+    let txn = Write::begin(services, viewer).await?;
+    let id = create_in(&txn, organization_id, input, control_ids, link_recommended).await?;
+    logged_commit(txn, organization_id, Action::Create, None, id).await
+}
+
+/// Adds a risk inside `txn` (another write that opens one, such as a failed data check) with its
+/// audit entry; returns its id.
+pub(crate) async fn create_in(
+    txn: &Write<'_>,
+    organization_id: i32,
+    input: RiskInput,
+    control_ids: Option<Vec<i32>>,
+    link_recommended: bool,
+) -> AppResult<i32> {
     let c = check(&input)?;
     let threat = c.threat;
-    let txn = Write::begin(services, viewer).await?;
-    check_ai_system(&*txn, organization_id, input.ai_system_id).await?;
-    require_acceptance_approval(&txn, organization_id, None, &c, None).await?;
+    check_ai_system(&**txn, organization_id, input.ai_system_id).await?;
+    require_acceptance_approval(txn, organization_id, None, &c, None).await?;
     let controls = match (control_ids, threat) {
-        (Some(ids), _) => checked_controls(&*txn, organization_id, &ids).await?,
+        (Some(ids), _) => checked_controls(&**txn, organization_id, &ids).await?,
         (None, Some(threat)) if link_recommended => {
-            recommended_controls(&*txn, organization_id, threat).await?
+            recommended_controls(&**txn, organization_id, threat).await?
         }
         _ => Vec::new(),
     };
@@ -341,9 +354,9 @@ pub async fn create(
         ..Default::default()
     };
     apply(&mut active, c, input.ai_system_id, txn.now());
-    let row = active.insert(&*txn).await?;
-    replace_links(&*txn, organization_id, row.id, &controls, txn.now()).await?;
-    logged_commit(txn, organization_id, Action::Create, None, row.id).await
+    let row = active.insert(&**txn).await?;
+    replace_links(&**txn, organization_id, row.id, &controls, txn.now()).await?;
+    Ok(row.id)
 }
 
 /// Replaces a risk's fields (re-rating, treatment, status, decision); links stay as they are.

@@ -219,6 +219,39 @@ impl DatasetMutation {
         .into())
     }
 
+    /// Records a quality or privacy check of a dataset (`checkedOn` `YYYY-MM-DD`); a failed
+    /// one with `openRisk` opens a linked risk owned by the dataset's owner in the same step.
+    #[graphql(guard = "Can(Permission::WriteRecords)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn record_dataset_check(
+        &self,
+        ctx: &Context<'_>,
+        dataset_id: ID,
+        kind: CheckKindValue,
+        method: String,
+        result: CheckOutcomeValue,
+        #[graphql(default)] details: String,
+        checked_on: String,
+        #[graphql(default)] open_risk: bool,
+    ) -> Result<CheckNode> {
+        let services = ctx.data::<Services>()?;
+        let input = crate::domain::datasets::checks::NewCheck {
+            dataset_id: parse_id(&dataset_id).gql()?,
+            kind: kind.into(),
+            method,
+            result: result.into(),
+            details,
+            checked_on,
+            open_risk,
+        };
+        Ok(
+            crate::domain::datasets::checks::record(services, viewer(ctx), input)
+                .await
+                .gql()?
+                .into(),
+        )
+    }
+
     /// Marks a dataset compromised: every AI system it reaches downstream gets one incident,
     /// once.
     #[graphql(guard = "Can(Permission::WriteRecords)")]

@@ -4,6 +4,7 @@
 use async_graphql::{ID, InputObject, Json, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::domain::datasets::checks::{self, Check, CheckKind, CheckOutcome};
 use crate::domain::datasets::compromise::{Affected, Compromise};
 use crate::domain::datasets::lineage::{Edge, Node, NodeKind, NodeRef, Trace};
 use crate::domain::datasets::usage::Usage;
@@ -61,7 +62,7 @@ impl From<SyntheticValidation> for SyntheticValidationNode {
 
 /// A dataset of the register.
 #[derive(SimpleObject)]
-#[graphql(name = "Dataset")]
+#[graphql(name = "Dataset", complex)]
 pub struct DatasetNode {
     pub id: ID,
     pub name: String,
@@ -94,11 +95,14 @@ pub struct DatasetNode {
     pub compromise_note: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[graphql(skip)]
+    key: i32,
 }
 
 impl From<Dataset> for DatasetNode {
     fn from(d: Dataset) -> Self {
         DatasetNode {
+            key: d.id,
             id: id(d.id),
             name: d.name,
             description: d.description,
@@ -130,6 +134,81 @@ impl From<Dataset> for DatasetNode {
             compromise_note: d.compromise_note,
             created_at: d.created_at,
             updated_at: d.updated_at,
+        }
+    }
+}
+
+#[async_graphql::ComplexObject]
+impl DatasetNode {
+    /// Quality and privacy checks, newest first.
+    #[graphql(complexity = "10 * child_complexity")]
+    async fn checks(&self, ctx: &async_graphql::Context<'_>) -> Result<Vec<CheckNode>> {
+        let services = ctx.data::<crate::domain::Services>()?;
+        Ok(
+            checks::of(services, crate::graphql::guards::viewer(ctx), self.key)
+                .await
+                .gql()?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
+    }
+
+    /// The datasheet-style summary (Markdown): record, open problems, checks, use.
+    #[graphql(complexity = 50)]
+    async fn sheet(&self, ctx: &async_graphql::Context<'_>) -> Result<String> {
+        let services = ctx.data::<crate::domain::Services>()?;
+        crate::domain::datasets::sheet::markdown(
+            services,
+            crate::graphql::guards::viewer(ctx),
+            self.key,
+        )
+        .await
+        .gql()
+    }
+}
+
+graphql_vocabulary!(
+    /// What a data check looked at.
+    CheckKindValue, "DatasetCheckKind", CheckKind [
+        CorruptRecords, Duplicates, FabricatedRecords, Representativeness, Balance, Privacy, Other
+    ]
+);
+graphql_vocabulary!(
+    /// What a data check concluded.
+    CheckOutcomeValue, "DatasetCheckResult", CheckOutcome [Passed, Warning, Failed]
+);
+
+/// A quality or privacy check of a dataset.
+#[derive(SimpleObject)]
+#[graphql(name = "DatasetCheck")]
+pub struct CheckNode {
+    pub id: ID,
+    pub dataset_id: ID,
+    pub kind: CheckKindValue,
+    pub method: String,
+    pub result: CheckOutcomeValue,
+    pub details: String,
+    pub checked_on: NaiveDate,
+    pub checked_by: String,
+    /// The risk the failed check opened.
+    pub risk_id: Option<ID>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Check> for CheckNode {
+    fn from(c: Check) -> Self {
+        CheckNode {
+            id: id(c.id),
+            dataset_id: id(c.dataset_id),
+            kind: c.kind.into(),
+            method: c.method,
+            result: c.result.into(),
+            details: c.details,
+            checked_on: c.checked_on,
+            checked_by: c.checked_by,
+            risk_id: c.risk_id.map(id),
+            created_at: c.created_at,
         }
     }
 }

@@ -2,9 +2,10 @@
 //! parameters), storage locations and model versions as nodes; edges carry the transformation,
 //! the actor and the time. Cycles are refused. Upstream of a model version lists every source,
 //! transitively, with each step; downstream of a dataset lists every derived dataset, model version
-//! and AI system, within depth and fan-out bounds. The organization's graph is read whole (two
-//! queries) and walked in memory ([`graph`]).
+//! and AI system, within depth and fan-out bounds. Walks read the graph level by level
+//! ([`graph`]), so their cost follows what they reach, not the size of the graph.
 
+pub mod export;
 pub mod graph;
 
 use std::collections::HashMap;
@@ -27,7 +28,7 @@ use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::{Vocabulary, vocabulary};
 use crate::domain::kernel::write::{Entity, Write};
 use crate::error::{AppError, AppResult};
-use graph::{Direction, Graph};
+use graph::Direction;
 
 vocabulary! {
     /// What a lineage node stands for.
@@ -340,12 +341,7 @@ pub async fn add_edge(
     let write = Write::begin(services, viewer).await?;
     let from = resolve(&write, organization_id, from).await?;
     let to = resolve(&write, organization_id, to).await?;
-    if from == to
-        || organization_graph(&*write, organization_id)
-            .await?
-            .1
-            .reaches(to, from)
-    {
+    if from == to || graph::reaches(&*write, organization_id, to, from).await? {
         return Err(AppError::rule(
             "to",
             "lineage_cycle",
@@ -365,20 +361,6 @@ pub async fn add_edge(
         .await?;
     write.commit().await?;
     Ok(created)
-}
-
-/// The organization's edges and their graph.
-async fn organization_graph<C: ConnectionTrait>(
-    db: &C,
-    organization_id: i32,
-) -> AppResult<(Vec<lineage_edge::Model>, Graph)> {
-    let edges = lineage_edge::Entity::find()
-        .filter(lineage_edge::Column::OrganizationId.eq(organization_id))
-        .all(db)
-        .await?;
-    let pairs: Vec<(i32, i32)> = edges.iter().map(|e| (e.from_node, e.to_node)).collect();
-    let graph = Graph::new(&pairs);
-    Ok((edges, graph))
 }
 
 /// The node a reference names, without creating one (reads).
@@ -458,15 +440,28 @@ pub(crate) async fn trace_in<C: ConnectionTrait>(
         ));
     }
     let root = existing(db, organization_id, root).await?;
-    let (edges, graph) = organization_graph(db, organization_id).await?;
-    let walk = graph.walk(root.id, direction, max_depth, max_nodes);
-    let nodes: HashMap<i32, lineage_node::Model> = lineage_node::Entity::find()
-        .filter(lineage_node::Column::OrganizationId.eq(organization_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n))
-        .collect();
+    let walk = graph::walk(
+        db,
+        organization_id,
+        root.id,
+        direction,
+        max_depth,
+        max_nodes,
+        None,
+    )
+    .await?;
+    let ids: Vec<i32> = walk.nodes.iter().map(|(id, _)| *id).collect();
+    let mut nodes: HashMap<i32, lineage_node::Model> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        for node in lineage_node::Entity::find()
+            .filter(lineage_node::Column::OrganizationId.eq(organization_id))
+            .filter(lineage_node::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            nodes.insert(node.id, node);
+        }
+    }
     let mut reached = Vec::with_capacity(walk.nodes.len());
     for (id, depth) in &walk.nodes {
         if let Some(node) = nodes.get(id) {
@@ -481,11 +476,7 @@ pub(crate) async fn trace_in<C: ConnectionTrait>(
     Ok(Trace {
         root: root.id,
         nodes: reached,
-        edges: walk
-            .edges
-            .iter()
-            .filter_map(|i| edges.get(*i).cloned().map(Edge::from))
-            .collect(),
+        edges: walk.edges.into_iter().map(Edge::from).collect(),
         ai_systems,
         truncated: walk.truncated,
     })
