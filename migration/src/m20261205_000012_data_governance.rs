@@ -302,15 +302,24 @@ async fn lineage(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .to_owned(),
         )
         .await?;
-    manager
-        .create_index(
-            Index::create()
-                .name("ix_lineage_node_org")
-                .table(LineageNode::Table)
-                .col(LineageNode::OrganizationId)
-                .to_owned(),
-        )
-        .await?;
+    // One node per dataset and per model version (steps and storage have neither; NULLs never
+    // collide on SQLite or PostgreSQL).
+    for (name, column) in [
+        ("ux_lineage_node_dataset", LineageNode::DatasetId),
+        ("ux_lineage_node_model", LineageNode::ModelVersionId),
+    ] {
+        manager
+            .create_index(unique(
+                name,
+                LineageNode::Table,
+                vec![
+                    LineageNode::OrganizationId.into_iden(),
+                    LineageNode::Kind.into_iden(),
+                    column.into_iden(),
+                ],
+            ))
+            .await?;
+    }
     manager
         .create_table(
             Table::create()

@@ -202,6 +202,47 @@ async fn every_rights_rule_refuses_and_stores_nothing(backend: Backend) {
     )
     .await;
 
+    // A dataset in use cannot be edited out from under the rules its use was admitted by.
+    app.ok(
+        &token,
+        LINK,
+        link(&release, "clean", "training", "credit scoring"),
+    )
+    .await;
+    let update =
+        "mutation($id: ID!, $i: DatasetInput!) { updateDataset(id: $id, input: $i) { id } }";
+    let mut unknown_now = dataset("Loan book");
+    unknown_now["copyrightStatus"] = json!("unknown");
+    let (_, refused) = app
+        .graphql_as(
+            &token,
+            update,
+            json!({ "id": ids["clean"], "i": unknown_now }),
+        )
+        .await;
+    assert_eq!(rule(&refused), "copyright_unknown", "{refused}");
+    let mut repurposed = dataset("Loan book");
+    repurposed["allowedPurposes"] = json!(["marketing"]);
+    let (_, refused) = app
+        .graphql_as(
+            &token,
+            update,
+            json!({ "id": ids["clean"], "i": repurposed }),
+        )
+        .await;
+    assert_eq!(rule(&refused), "purpose_not_allowed", "{refused}");
+    let stored = app
+        .ok(
+            &token,
+            "query($id: ID!) { dataset(id: $id) { copyrightStatus allowedPurposes } }",
+            json!({ "id": ids["clean"] }),
+        )
+        .await;
+    assert_eq!(
+        stored["dataset"],
+        json!({ "copyrightStatus": "owned", "allowedPurposes": ["credit scoring"] })
+    );
+
     // Special-category data (pseudonymized, used for testing) makes the system critical.
     let mut handled = dataset("Health claims");
     handled["version"] = json!("2.0");
@@ -226,8 +267,8 @@ async fn every_rights_rule_refuses_and_stores_nothing(backend: Backend) {
         critical["criticalAiSystems"]["nodes"][0]["because"],
         json!(["uses special-category personal data (Health claims 2.0)"])
     );
-    // The board report's data section names the rights problems and the raw special-category
-    // data.
+    // The board report's data section names the unresolved rights problems and the raw
+    // special-category data.
     let (status, report) = app
         .get_as(&token, "/reports/governance-board?format=json")
         .await;
@@ -248,7 +289,7 @@ async fn every_rights_rule_refuses_and_stores_nothing(backend: Backend) {
             "Health claims 1.0",
             "Partner data 1.0",
             "Regulator extract 1.0",
-            "Scraped reviews 1.0",
+            // Scraped reviews' unknown copyright is settled by its approved exception.
             "Survey answers 1.0",
             "Synthetic applicants 1.0"
         ]

@@ -116,13 +116,17 @@ pub async fn record(services: &Services, viewer: &Viewer, input: NewCheck) -> Ap
     let risk_id = if input.open_risk {
         let risk = RiskInput {
             ai_system_id: None,
+            // Within the register's limits, however long the dataset's name or the details.
             title: format!(
                 "{} check failed on {} {}",
                 input.kind.as_str().replace('_', " "),
                 dataset.name,
                 dataset.version
-            ),
-            description: format!("{method}: {details}"),
+            )
+            .chars()
+            .take(200)
+            .collect(),
+            description: format!("{method}: {details}").chars().take(4_000).collect(),
             threat: None,
             category: Some(if input.kind == CheckKind::Privacy {
                 Category::Privacy

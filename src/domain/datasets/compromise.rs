@@ -17,7 +17,7 @@ use crate::domain::incidents::{self, Category, NewIncident};
 use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::validate;
 use crate::domain::kernel::viewer::Viewer;
-use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::write::{Action, Entity, Write};
 use crate::error::AppResult;
 
 /// An AI system reached from a compromised dataset, with its incident.
@@ -138,12 +138,12 @@ pub async fn mark(
         truncated: trace.is_some_and(|t| t.truncated),
     };
     write
-        .record(
+        .changed(
             Action::Set,
             Entity::Dataset,
             format!("{dataset_id}/compromised"),
-            Some(snapshot(&before)?),
-            Some(snapshot(&outcome)?),
+            &before,
+            &outcome,
         )
         .await?;
     write.commit().await?;

@@ -14,7 +14,7 @@ use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::validate;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::Vocabulary;
-use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::write::{Action, Entity, Write};
 use crate::error::{AppError, AppResult};
 
 /// Most entries in a dataset's lists (purposes, categories, locations).
@@ -185,7 +185,8 @@ fn lines(field: &str, values: &[String]) -> AppResult<String> {
 
 /// Fills `active` from checked input; the rules that hold whatever the use are checked here.
 fn apply(active: &mut dataset::ActiveModel, input: &DatasetInput) -> AppResult<()> {
-    if input.synthetic != input.synthetic_generator.is_some() {
+    let generator = optional_line("syntheticGenerator", &input.synthetic_generator)?;
+    if input.synthetic != generator.is_some() {
         return Err(AppError::rule(
             "syntheticGenerator",
             "synthetic_generator",
@@ -243,10 +244,7 @@ fn apply(active: &mut dataset::ActiveModel, input: &DatasetInput) -> AppResult<(
         .transpose()?);
     active.retention = Set(validate::line("retention", &input.retention, 300)?);
     active.synthetic = Set(input.synthetic);
-    active.synthetic_generator = Set(optional_line(
-        "syntheticGenerator",
-        &input.synthetic_generator,
-    )?);
+    active.synthetic_generator = Set(generator);
     active.synthetic_validation = Set(input
         .synthetic_validation
         .as_ref()
@@ -315,14 +313,9 @@ pub async fn update(
     apply(&mut active, &input)?;
     active.updated_at = Set(write.now());
     let after: Dataset = active.update(&*write).await?.try_into()?;
+    super::usage::recheck(&*write, organization_id, &after, write.now().date_naive()).await?;
     write
-        .record(
-            Action::Update,
-            Entity::Dataset,
-            id,
-            Some(snapshot(&before)?),
-            Some(snapshot(&after)?),
-        )
+        .changed(Action::Update, Entity::Dataset, id, &before, &after)
         .await?;
     write.commit().await?;
     Ok(after)

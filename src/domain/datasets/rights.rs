@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::{CopyrightStatus, Dataset, PersonalDataHandling};
+use super::{ConsentStatus, CopyrightStatus, Dataset, PersonalDataHandling};
 
 /// Why a dataset may not be used as asked: a rule code and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,15 @@ pub fn rights_problems(d: &Dataset, today: NaiveDate) -> Vec<Problem> {
             "licence_expired",
             format!(
                 "the licence of {} {} expired on {expires}",
+                d.name, d.version
+            ),
+        ));
+    }
+    if d.authorization_expires.is_some() && d.authorization_ref.is_none() {
+        out.push(problem(
+            "authorization_missing",
+            format!(
+                "{} {} has an authorization expiry but no authorization reference",
                 d.name, d.version
             ),
         ));
@@ -97,9 +106,10 @@ pub fn training_problems(d: &Dataset) -> Vec<Problem> {
     out
 }
 
-/// Whether consent is the legal basis.
+/// Whether consent is the legal basis: the basis names it, or a consent status is recorded.
 pub fn consent_based(d: &Dataset) -> bool {
-    d.legal_basis.to_ascii_lowercase().contains("consent")
+    d.consent_status != ConsentStatus::NotApplicable
+        || d.legal_basis.to_ascii_lowercase().contains("consent")
 }
 
 /// Whether `purpose` is one of the dataset's allowed purposes (case and spacing aside).

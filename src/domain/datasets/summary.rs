@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::lineage::{self, NodeRef, graph::Direction};
 use super::{PersonalDataHandling, checks, register, rights};
 use crate::domain::Services;
+use crate::domain::approvals::{self, ApprovalSubject};
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::Vocabulary;
 use crate::error::{AppError, AppResult};
@@ -50,6 +51,7 @@ pub struct Compromised {
 /// Collects the data section for the viewer's organization.
 pub async fn for_board(services: &Services, viewer: &Viewer) -> AppResult<DataSummary> {
     let today = services.clock.today();
+    let organization_id = viewer.organization_id()?;
     let datasets = register::list(services, viewer).await?;
     let mut summary = DataSummary {
         datasets: datasets.len(),
@@ -60,7 +62,20 @@ pub async fn for_board(services: &Services, viewer: &Viewer) -> AppResult<DataSu
     };
     for dataset in &datasets {
         let name = format!("{} {}", dataset.name, dataset.version);
-        let issues: Vec<String> = rights::rights_problems(dataset, today)
+        // An approved exception settles the rights problems (not fitness for training).
+        let excepted = approvals::is_approved(
+            &services.db,
+            organization_id,
+            ApprovalSubject::DataUseException,
+            dataset.id,
+        )
+        .await?;
+        let rights_problems = if excepted {
+            Vec::new()
+        } else {
+            rights::rights_problems(dataset, today)
+        };
+        let issues: Vec<String> = rights_problems
             .into_iter()
             .chain(rights::training_problems(dataset))
             .map(|p| p.message)

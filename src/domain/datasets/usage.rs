@@ -68,6 +68,7 @@ async fn deploying<C: ConnectionTrait>(db: &C, version: &model_version::Model) -
         .filter(approval_request::Column::OrganizationId.eq(version.organization_id))
         .filter(approval_request::Column::SubjectType.eq(ApprovalSubject::Deployment.as_str()))
         .filter(approval_request::Column::SubjectId.eq(version.id))
+        .filter(approval_request::Column::Status.is_in(["pending", "approved"]))
         .count(db)
         .await?;
     Ok(requested > 0)
@@ -172,6 +173,49 @@ pub async fn link(
     Ok(created)
 }
 
+/// Checks a dataset's current uses against its record, after an edit inside the same write: a
+/// dataset cannot be edited out from under the rules its uses were admitted by.
+pub(crate) async fn recheck<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    dataset: &Dataset,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let uses = model_dataset::Entity::find()
+        .filter(model_dataset::Column::OrganizationId.eq(organization_id))
+        .filter(model_dataset::Column::DatasetId.eq(dataset.id))
+        .all(db)
+        .await?;
+    for usage in uses {
+        if !rights::purpose_allowed(dataset, &usage.purpose) {
+            return Err(AppError::rule(
+                "allowedPurposes",
+                "purpose_not_allowed",
+                format!(
+                    "model version {} uses this dataset for '{}', which would no longer be allowed",
+                    usage.model_version_id, usage.purpose
+                ),
+            ));
+        }
+        if usage.role != DataRole::Training.as_str() {
+            continue;
+        }
+        if let Some(problem) = rights::training_problems(dataset).into_iter().next() {
+            return Err(refuse(problem));
+        }
+        let version = model_version::Entity::find_by_id(usage.model_version_id)
+            .one(db)
+            .await?;
+        if let Some(version) = version
+            && deploying(db, &version).await?
+            && let Some(problem) = rights_refusal(db, organization_id, dataset, today).await?
+        {
+            return Err(refuse(problem));
+        }
+    }
+    Ok(())
+}
+
 /// The refusal, if any, of deploying a model version given its training data (checked inside
 /// the status change's write).
 pub async fn deployment_refusal<C: ConnectionTrait>(
@@ -205,8 +249,19 @@ pub async fn list(
     dataset_id: Option<i32>,
 ) -> AppResult<Vec<Usage>> {
     viewer.require(Permission::ReadRecords)?;
+    let organization_id = viewer.organization_id()?;
+    if let Some(id) = model_version_id {
+        model_version::Entity::find_by_id(id)
+            .filter(model_version::Column::OrganizationId.eq(organization_id))
+            .one(&services.db)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("model version {id}")))?;
+    }
+    if let Some(id) = dataset_id {
+        find_row(&services.db, organization_id, id).await?;
+    }
     let mut query = model_dataset::Entity::find()
-        .filter(model_dataset::Column::OrganizationId.eq(viewer.organization_id()?));
+        .filter(model_dataset::Column::OrganizationId.eq(organization_id));
     if let Some(id) = model_version_id {
         query = query.filter(model_dataset::Column::ModelVersionId.eq(id));
     }

@@ -14,7 +14,7 @@ use super::{escalation, find};
 use crate::domain::Services;
 use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::viewer::Viewer;
-use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::write::{Action, Entity, Write};
 use crate::error::{AppError, AppResult};
 
 /// Most risks and controls one incident links to, each.
@@ -184,12 +184,12 @@ pub async fn set(
     );
     timeline::append(&write, organization_id, incident_id, EventKind::Note, &note).await?;
     write
-        .record(
+        .changed(
             Action::Set,
             Entity::Incident,
             &format!("{incident_id}/links"),
-            Some(snapshot(&before)?),
-            Some(snapshot(&after)?),
+            &before,
+            &after,
         )
         .await?;
     write.commit().await?;

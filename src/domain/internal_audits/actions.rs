@@ -19,7 +19,7 @@ use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::validate;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::{Vocabulary, vocabulary};
-use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::write::{Action, Entity, Write};
 use crate::error::{AppError, AppResult};
 
 vocabulary! {
@@ -174,12 +174,12 @@ pub async fn complete(
     active.completed_at = Set(Some(write.now()));
     let after = view(active.update(&*write).await?, today)?;
     write
-        .record(
+        .changed(
             Action::SetStatus,
             Entity::CorrectiveAction,
             &id.to_string(),
-            Some(snapshot(&before)?),
-            Some(snapshot(&after)?),
+            &before,
+            &after,
         )
         .await?;
     write.commit().await?;
@@ -252,12 +252,12 @@ pub async fn verify(
     active.effective = Set(Some(effective));
     let after = view(active.update(&*write).await?, today)?;
     write
-        .record(
+        .changed(
             Action::Decide,
             Entity::CorrectiveAction,
             &id.to_string(),
-            Some(snapshot(&before)?),
-            Some(snapshot(&after)?),
+            &before,
+            &after,
         )
         .await?;
     write.commit().await?;

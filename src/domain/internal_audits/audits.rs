@@ -231,12 +231,12 @@ pub async fn update(
     active.scope = Set(serde_json::to_string(&input.scope).map_err(AppError::internal)?);
     let after: Audit = active.update(&*write).await?.try_into()?;
     write
-        .record(
+        .changed(
             Action::Update,
             Entity::Audit,
             &id.to_string(),
-            Some(snapshot(&before)?),
-            Some(snapshot(&after)?),
+            &before,
+            &after,
         )
         .await?;
     write.commit().await?;
@@ -374,12 +374,12 @@ pub async fn complete(services: &Services, viewer: &Viewer, id: i32) -> AppResul
     active.closed_at = Set(Some(write.now()));
     let after: Audit = active.update(&*write).await?.try_into()?;
     write
-        .record(
+        .changed(
             Action::Close,
             Entity::Audit,
             &id.to_string(),
-            Some(snapshot(&before)?),
-            Some(snapshot(&after)?),
+            &before,
+            &after,
         )
         .await?;
     write.commit().await?;

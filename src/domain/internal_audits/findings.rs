@@ -19,7 +19,7 @@ use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::validate;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::{Vocabulary, vocabulary};
-use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::write::{Action, Entity, Write};
 use crate::error::{AppError, AppResult};
 
 vocabulary! {
@@ -246,12 +246,12 @@ pub async fn close(services: &Services, viewer: &Viewer, id: i32) -> AppResult<F
     active.closed_at = Set(Some(write.now()));
     let after: Finding = active.update(&*write).await?.try_into()?;
     write
-        .record(
+        .changed(
             Action::Close,
             Entity::AuditFinding,
             &id.to_string(),
-            Some(snapshot(&before)?),
-            Some(snapshot(&after)?),
+            &before,
+            &after,
         )
         .await?;
     write.commit().await?;

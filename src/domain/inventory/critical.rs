@@ -130,7 +130,7 @@ pub async fn ids<C: ConnectionTrait>(db: &C, organization_id: i32) -> AppResult<
                     risk::Column::ResidualLikelihood,
                     risk::Column::ResidualImpact,
                 )))
-                .add(residual_unset.add(score(
+                .add(Condition::all().add(residual_unset).add(score(
                     risk::Column::InherentLikelihood,
                     risk::Column::InherentImpact,
                 ))),
@@ -171,6 +171,7 @@ async fn special_category_data<C: ConnectionTrait>(
         .collect();
     for usage in model_dataset::Entity::find()
         .filter(model_dataset::Column::OrganizationId.eq(organization_id))
+        .filter(model_dataset::Column::DatasetId.is_in(sensitive.keys().copied()))
         .order_by_asc(model_dataset::Column::Id)
         .all(db)
         .await?

@@ -301,6 +301,25 @@ impl<'s> Write<'s> {
         .await
     }
 
+    /// Records a change of `entity_id` as `action`, with its state before and after.
+    pub async fn changed<B: Serialize, A: Serialize>(
+        &self,
+        action: Action,
+        entity: Entity,
+        entity_id: impl ToString,
+        before: &B,
+        after: &A,
+    ) -> AppResult<()> {
+        self.record(
+            action,
+            entity,
+            entity_id,
+            Some(snapshot(before)?),
+            Some(snapshot(after)?),
+        )
+        .await
+    }
+
     /// Commits, then checkpoints the organization's chain head outside the database. A failed
     /// checkpoint write is logged, not returned: the data is already committed.
     pub async fn commit(self) -> AppResult<()> {

@@ -15,7 +15,7 @@ use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::validate;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::Vocabulary;
-use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::write::{Action, Entity, Write};
 use crate::error::{AppError, AppResult};
 
 /// An action a review decided.
@@ -113,12 +113,12 @@ pub async fn complete_action(
     active.completed_at = Set(Some(write.now()));
     let after: ReviewAction = active.update(&*write).await?.try_into()?;
     write
-        .record(
+        .changed(
             Action::SetStatus,
             Entity::ReviewAction,
             &id.to_string(),
-            Some(snapshot(&before)?),
-            Some(snapshot(&after)?),
+            &before,
+            &after,
         )
         .await?;
     write.commit().await?;

@@ -20,7 +20,7 @@ use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::validate;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::{Vocabulary, vocabulary};
-use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
+use crate::domain::kernel::write::{Action, Entity, Write};
 use crate::error::{AppError, AppResult};
 pub use actions::{ReviewAction, actions, actions_of, add_action, complete_action};
 pub use inputs::Inputs;
@@ -252,12 +252,12 @@ pub async fn update(
     active.stakeholder_feedback = Set(c.feedback);
     let after: Review = active.update(&*write).await?.try_into()?;
     write
-        .record(
+        .changed(
             Action::Update,
             Entity::ManagementReview,
             &id.to_string(),
-            Some(snapshot(&before)?),
-            Some(snapshot(&after)?),
+            &before,
+            &after,
         )
         .await?;
     write.commit().await?;
@@ -329,12 +329,12 @@ pub async fn conclude(
     active.artifact_id = Set(Some(artifact.id));
     let after: Review = active.update(&*write).await?.try_into()?;
     write
-        .record(
+        .changed(
             Action::Close,
             Entity::ManagementReview,
             &id.to_string(),
-            Some(snapshot(&before)?),
-            Some(snapshot(&after)?),
+            &before,
+            &after,
         )
         .await?;
     write.commit().await?;

@@ -90,14 +90,17 @@ pub async fn walk<C: ConnectionTrait>(
                 Direction::Downstream => edge.to_node,
                 Direction::Upstream => edge.from_node,
             };
-            walk.edges.push(edge);
-            if !seen.insert(other) {
+            if seen.contains(&other) {
+                walk.edges.push(edge);
                 continue;
             }
+            // An edge is returned only with both its ends.
             if walk.nodes.len() >= max_nodes {
                 walk.truncated = true;
                 return Ok(walk);
             }
+            seen.insert(other);
+            walk.edges.push(edge);
             walk.nodes.push((other, depth + 1));
             if stop_at == Some(other) {
                 return Ok(walk);

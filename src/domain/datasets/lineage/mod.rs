@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use entity::{ai_system, lineage_edge, lineage_node, model_version};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -259,6 +259,13 @@ pub(crate) async fn connect_usage(
 ) -> AppResult<()> {
     let from = dataset_node(write, organization_id, dataset).await?;
     let to = model_node(write, organization_id, version).await?;
+    if graph::reaches(&**write, organization_id, to, from).await? {
+        return Err(AppError::rule(
+            "datasetId",
+            "lineage_cycle",
+            "the lineage graph has this dataset derived from the model version already; using it would close a cycle",
+        ));
+    }
     if !edge_exists(&**write, from, to).await? {
         insert_edge(write, organization_id, from, to, role.as_str()).await?;
     }
@@ -388,6 +395,11 @@ async fn existing<C: ConnectionTrait>(
             .await?
         }
         NodeRef::ModelVersion(id) => {
+            model_version::Entity::find_by_id(id)
+                .filter(model_version::Column::OrganizationId.eq(organization_id))
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::not_found(format!("model version {id}")))?;
             node_where(
                 db,
                 organization_id,
@@ -439,7 +451,20 @@ pub(crate) async fn trace_in<C: ConnectionTrait>(
             format!("maxDepth is at most {MAX_DEPTH}, maxNodes 1-{MAX_NODES}"),
         ));
     }
-    let root = existing(db, organization_id, root).await?;
+    let root = match existing(db, organization_id, root).await {
+        Ok(node) => node,
+        // A registered dataset or model version nobody connected yet: nothing up or down.
+        Err(AppError::NotFound(_)) if !matches!(root, NodeRef::Node(_)) => {
+            return Ok(Trace {
+                root: 0,
+                nodes: Vec::new(),
+                edges: Vec::new(),
+                ai_systems: Vec::new(),
+                truncated: false,
+            });
+        }
+        Err(err) => return Err(err),
+    };
     let walk = graph::walk(
         db,
         organization_id,
@@ -488,24 +513,27 @@ async fn affected_systems<C: ConnectionTrait>(
     organization_id: i32,
     versions: &[i32],
 ) -> AppResult<Vec<(i32, String)>> {
-    if versions.is_empty() {
+    let mut owners = std::collections::BTreeSet::new();
+    for chunk in versions.chunks(500) {
+        for version in model_version::Entity::find()
+            .filter(model_version::Column::OrganizationId.eq(organization_id))
+            .filter(model_version::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            owners.insert(version.ai_system_id);
+        }
+    }
+    if owners.is_empty() {
         return Ok(Vec::new());
     }
-    let wanted: std::collections::HashSet<i32> = versions.iter().copied().collect();
-    let owners: std::collections::BTreeSet<i32> = model_version::Entity::find()
-        .filter(model_version::Column::OrganizationId.eq(organization_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|v| wanted.contains(&v.id))
-        .map(|v| v.ai_system_id)
-        .collect();
     Ok(ai_system::Entity::find()
         .filter(ai_system::Column::OrganizationId.eq(organization_id))
+        .filter(ai_system::Column::Id.is_in(owners.iter().copied()))
+        .order_by_asc(ai_system::Column::Id)
         .all(db)
         .await?
         .into_iter()
-        .filter(|s| owners.contains(&s.id))
         .map(|s| (s.id, s.name))
         .collect())
 }
