@@ -13,7 +13,7 @@ pub mod sheet;
 pub mod summary;
 pub mod usage;
 
-pub use register::{Dataset, DatasetInput, SyntheticValidation};
+pub use register::{Dataset, DatasetInput, SyntheticValidation, ValidationInput};
 
 use crate::domain::kernel::vocabulary::vocabulary;
 

@@ -146,9 +146,35 @@ pub struct DatasetInput {
     pub retention: String,
     pub synthetic: bool,
     pub synthetic_generator: Option<String>,
-    pub synthetic_validation: Option<SyntheticValidation>,
+    pub synthetic_validation: Option<ValidationInput>,
     pub storage_locations: Vec<String>,
     pub owner: String,
+}
+
+/// A synthetic dataset's validation as entered (`validated_on` `YYYY-MM-DD`).
+#[derive(Debug, Clone)]
+pub struct ValidationInput {
+    pub quality: String,
+    pub bias: String,
+    pub reidentification_risk: String,
+    pub passed: bool,
+    pub validated_on: String,
+}
+
+impl ValidationInput {
+    fn checked(&self) -> AppResult<SyntheticValidation> {
+        Ok(SyntheticValidation {
+            quality: validate::line("syntheticValidation.quality", &self.quality, 300)?,
+            bias: validate::line("syntheticValidation.bias", &self.bias, 300)?,
+            reidentification_risk: validate::line(
+                "syntheticValidation.reidentificationRisk",
+                &self.reidentification_risk,
+                300,
+            )?,
+            passed: self.passed,
+            validated_on: validate::date("syntheticValidation.validatedOn", &self.validated_on)?,
+        })
+    }
 }
 
 fn optional_line(field: &str, value: &Option<String>) -> AppResult<Option<String>> {
@@ -245,8 +271,12 @@ fn apply(active: &mut dataset::ActiveModel, input: &DatasetInput) -> AppResult<(
     active.retention = Set(validate::line("retention", &input.retention, 300)?);
     active.synthetic = Set(input.synthetic);
     active.synthetic_generator = Set(generator);
-    active.synthetic_validation = Set(input
+    let validation = input
         .synthetic_validation
+        .as_ref()
+        .map(ValidationInput::checked)
+        .transpose()?;
+    active.synthetic_validation = Set(validation
         .as_ref()
         .map(serde_json::to_string)
         .transpose()

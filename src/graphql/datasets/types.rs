@@ -10,7 +10,7 @@ use crate::domain::datasets::lineage::{Edge, Node, NodeKind, NodeRef, Trace};
 use crate::domain::datasets::usage::Usage;
 use crate::domain::datasets::{
     ConsentStatus, CopyrightStatus, DataRole, Dataset, DatasetInput, PersonalDataHandling,
-    SyntheticValidation,
+    SyntheticValidation, ValidationInput,
 };
 use crate::graphql::errors::GqlResultExt;
 use crate::graphql::util::{id, parse_id};
@@ -37,9 +37,19 @@ graphql_vocabulary!(
     NodeKindValue, "LineageNodeKind", NodeKind [Dataset, ProcessingStep, Storage, ModelVersion]
 );
 
+/// How a synthetic dataset was validated, as entered (`validatedOn` `YYYY-MM-DD`).
+#[derive(InputObject)]
+pub struct SyntheticValidationInput {
+    pub quality: String,
+    pub bias: String,
+    pub reidentification_risk: String,
+    pub passed: bool,
+    pub validated_on: String,
+}
+
 /// How a synthetic dataset was validated.
-#[derive(SimpleObject, InputObject, Clone)]
-#[graphql(input_name = "SyntheticValidationInput")]
+#[derive(SimpleObject, Clone)]
+#[graphql(name = "SyntheticValidation")]
 pub struct SyntheticValidationNode {
     pub quality: String,
     pub bias: String,
@@ -247,7 +257,7 @@ pub struct DatasetInputNode {
     #[graphql(default)]
     pub synthetic: bool,
     pub synthetic_generator: Option<String>,
-    pub synthetic_validation: Option<SyntheticValidationNode>,
+    pub synthetic_validation: Option<SyntheticValidationInput>,
     #[graphql(default)]
     pub storage_locations: Vec<String>,
     pub owner: String,
@@ -279,7 +289,7 @@ impl From<DatasetInputNode> for DatasetInput {
             retention: i.retention,
             synthetic: i.synthetic,
             synthetic_generator: i.synthetic_generator,
-            synthetic_validation: i.synthetic_validation.map(|v| SyntheticValidation {
+            synthetic_validation: i.synthetic_validation.map(|v| ValidationInput {
                 quality: v.quality,
                 bias: v.bias,
                 reidentification_risk: v.reidentification_risk,

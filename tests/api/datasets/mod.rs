@@ -86,6 +86,16 @@ async fn every_rights_rule_refuses_and_stores_nothing(backend: Backend) {
     consent["personalDataCategories"] = json!(["contact"]);
     consent["personalDataHandling"] = json!("pseudonymized");
 
+    let mut bad_date = synthetic.clone();
+    bad_date["name"] = json!("Bad date");
+    bad_date["syntheticValidation"]["validatedOn"] = json!("last week");
+    let (_, refused) = app
+        .graphql_as(&token, CREATE, json!({ "i": bad_date }))
+        .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["field"], "syntheticValidation.validatedOn",
+        "{refused}"
+    );
     let mut ids = std::collections::HashMap::new();
     for (key, input) in [
         ("unknown", unknown),
