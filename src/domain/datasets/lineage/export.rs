@@ -218,7 +218,7 @@ pub fn svg(around: &Around) -> String {
 
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
+    use chrono::{TimeZone, Utc};
 
     use super::*;
 
@@ -240,7 +240,10 @@ mod tests {
             to,
             transformation: "clean".into(),
             actor: "erin".into(),
-            at: Utc::now(),
+            at: Utc
+                .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+                .single()
+                .expect("time"),
         }
     }
 
