@@ -19,6 +19,11 @@ pub struct Model {
     pub inputs: String,
     pub checksum: String,
     pub created_at: DateTimeUtc,
+    /// The period covered (`2026-Q3`, `2026-07-01..2026-09-30`); none for runs before periods.
+    pub period: Option<String>,
+    /// JSON of the scope (business unit, AI systems, framework).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub scope: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

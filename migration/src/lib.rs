@@ -16,6 +16,7 @@ mod m20261203_000009_metrics;
 mod m20261203_000010_incident_response;
 mod m20261204_000011_audits_reviews;
 mod m20261205_000012_data_governance;
+mod m20261206_000013_report_runs;
 
 /// Runs every migration in order; `accord migrate` and `accord serve` both call it.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_incident_response::Migration),
             Box::new(m20261204_000011_audits_reviews::Migration),
             Box::new(m20261205_000012_data_governance::Migration),
+            Box::new(m20261206_000013_report_runs::Migration),
         ]
     }
 }

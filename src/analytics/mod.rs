@@ -4,6 +4,7 @@
 
 pub mod counts;
 pub mod heatmap;
+pub mod incidents;
 pub mod metrics;
 
 pub use polars::error::{PolarsError, PolarsResult};

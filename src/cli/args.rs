@@ -176,14 +176,29 @@ pub(super) enum ReportCommand {
         /// Organization slug.
         #[arg(long)]
         org: String,
-        /// governance-board.
+        /// board (governance-board), compliance, soa, escalation or metrics.
         #[arg(long, default_value = "governance-board")]
         kind: String,
-        /// html, text or json.
+        /// 2026-Q3, 2026-09, 2026 or 2026-07-01..2026-09-30 (default: the current quarter).
+        #[arg(long)]
+        period: Option<String>,
+        /// Only the AI systems of this business unit.
+        #[arg(long)]
+        business_unit: Option<String>,
+        /// Only these AI systems (repeat the option).
+        #[arg(long = "ai-system", value_name = "ID")]
+        ai_systems: Vec<i32>,
+        /// Only this framework (compliance): iso-iec-42001, nist-csf or nist-ai-rmf.
+        #[arg(long)]
+        framework: Option<String>,
+        /// html, text, json, pdf, xlsx or csv.
         #[arg(long, default_value = "html")]
         format: String,
+        /// The table to write as CSV (default: the report's first).
+        #[arg(long)]
+        table: Option<String>,
         /// Output file (default: stdout).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, short = 'o', value_name = "FILE")]
         out: Option<PathBuf>,
         #[command(flatten)]
         data: DataArgs,

@@ -2,7 +2,7 @@
 //! ends in `.gz`) through the same all-or-nothing path as `POST /ingest/metrics`, with a progress
 //! bar on a terminal. Exit 1 with every bad line (the first 100) when any line is bad.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -32,18 +32,14 @@ impl<R> Progress<R> {
         } else {
             self.read as f64 / self.total as f64
         };
-        let filled = (share * 30.0).round() as usize;
-        let mut err = std::io::stderr();
-        let _ = write!(
-            err,
-            "\r[{}{}] {:>3}% {:.1}/{:.1} MB",
-            "#".repeat(filled.min(30)),
-            " ".repeat(30 - filled.min(30)),
-            (share * 100.0).round(),
-            self.read as f64 / 1e6,
-            self.total as f64 / 1e6
+        super::progress::draw(
+            share,
+            &format!(
+                "{:.1}/{:.1} MB",
+                self.read as f64 / 1e6,
+                self.total as f64 / 1e6
+            ),
         );
-        let _ = err.flush();
     }
 }
 
@@ -87,7 +83,7 @@ pub async fn import(
         read: 0,
         total,
         drawn: Instant::now(),
-        visible: std::io::stderr().is_terminal(),
+        visible: super::progress::visible(),
     };
     let reader: Box<dyn Read + Send> = if name.ends_with(".gz") {
         Box::new(MultiGzDecoder::new(progress))

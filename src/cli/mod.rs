@@ -9,6 +9,7 @@ mod crosswalk;
 mod demo;
 mod lineage;
 mod metrics;
+mod progress;
 mod report;
 mod schedule;
 mod serve;
@@ -213,13 +214,35 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
                 ReportCommand::Build {
                     org,
                     kind,
+                    period,
+                    business_unit,
+                    ai_systems,
+                    framework,
                     format,
+                    table,
                     out,
                     data,
                 },
         } => {
             let config = load_config(config_file, &data)?;
-            report::build(config, &org, &kind, &format, out.as_deref()).await
+            let scope = crate::domain::reports::scope::Scope {
+                business_unit,
+                ai_system_ids: ai_systems,
+                framework,
+            };
+            report::build(
+                config,
+                report::Options {
+                    org: &org,
+                    kind: &kind,
+                    period: period.as_deref(),
+                    scope,
+                    format: &format,
+                    table: table.as_deref(),
+                    out: out.as_deref(),
+                },
+            )
+            .await
         }
         Command::Schedule {
             command: ScheduleCommand::List { org, data },

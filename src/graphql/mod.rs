@@ -77,6 +77,7 @@ pub struct MutationRoot(
     artifacts::ArtifactMutation,
     risks::RiskMutation,
     delivery::DeliveryMutation,
+    reports::ReportMutation,
     metrics::MetricMutation,
     incidents::IncidentMutation,
     people::PeopleMutation,

@@ -48,7 +48,7 @@ mod governance;
 mod incidents;
 mod interchange;
 mod inventory;
-mod metrics;
+pub mod metrics;
 mod policies;
 mod raci;
 mod reports;

@@ -223,3 +223,17 @@ pub async fn controls_without_current_evidence(
         })
         .collect())
 }
+
+/// Every piece of evidence of an organization, newest first (reports read it once rather than
+/// per control).
+pub async fn all_of<C: ConnectionTrait>(db: &C, organization_id: i32) -> AppResult<Vec<Evidence>> {
+    evidence::Entity::find()
+        .filter(evidence::Column::OrganizationId.eq(organization_id))
+        .order_by_desc(evidence::Column::CollectedAt)
+        .order_by_desc(evidence::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Evidence::try_from)
+        .collect()
+}

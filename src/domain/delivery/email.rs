@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::reports::ReportKind;
 use crate::mail::{Attachment, Email};
 
 /// What an email is built from.
@@ -17,13 +18,16 @@ pub struct Content<'a> {
     pub run_id: i32,
     pub public_url: &'a str,
     pub attachments: Vec<Attachment>,
+    /// Each attachment's stored copy, under the API root (`/report-runs/7/pdf`).
+    pub links: Vec<String>,
 }
 
 /// A report kind as people read it.
 pub fn report_title(kind: &str) -> String {
-    match kind {
-        "governance-board" => "Governance board report".into(),
-        other => other.replace('-', " "),
+    match ReportKind::named("reportKind", kind) {
+        Ok(ReportKind::Board) => "Governance board report".into(),
+        Ok(kind) => kind.title().into(),
+        Err(_) => kind.replace('-', " "),
     }
 }
 
@@ -58,14 +62,8 @@ pub fn bodies(content: &Content<'_>) -> (String, String) {
     let links: Vec<(String, String)> = content
         .attachments
         .iter()
-        .map(|a| {
-            let format = a.file_name.rsplit('.').next().unwrap_or("html");
-            let format = if format == "txt" { "text" } else { format };
-            (
-                a.file_name.clone(),
-                format!("{base}/report-runs/{}/{format}", content.run_id),
-            )
-        })
+        .zip(&content.links)
+        .map(|(a, link)| (a.file_name.clone(), format!("{base}{link}")))
         .collect();
     let mut text = format!(
         "{title} for {org}, {date}.\n\nThe report is attached",

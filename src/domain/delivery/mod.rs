@@ -81,6 +81,7 @@ pub async fn preview(
         run_id: 0,
         public_url,
         attachments: Vec::new(),
+        links: Vec::new(),
     };
     let (text, html) = email::bodies(&content);
     Ok(Preview {

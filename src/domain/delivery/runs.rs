@@ -3,7 +3,7 @@
 //! per recipient (unique per run and recipient) and one mail job per outbox row.
 
 use chrono::{DateTime, Utc};
-use entity::{outbox, report_output, report_run, report_schedule};
+use entity::{outbox, report_run, report_schedule};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
@@ -20,7 +20,7 @@ use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::{Vocabulary, vocabulary};
 use crate::domain::kernel::write::{Action, Entity, Write, snapshot};
 use crate::domain::people;
-use crate::domain::reports::{self, render::Format};
+use crate::domain::reports::{self, ReportKind, Request, render::Format, stored};
 use crate::error::{AppError, AppResult};
 use crate::jobs::{NewJob, queue};
 
@@ -142,22 +142,20 @@ pub async fn build(
         return Ok(None);
     }
     let system = Viewer::System { organization_id };
-    let mut outputs = Vec::new();
-    for name in &schedule.formats {
-        let format = Format::parse(name)?;
-        let rendered = reports::build(services, &system, &schedule.report_kind, format).await?;
-        let bytes = rendered.body.into_bytes();
-        let sha256 = hex::encode(Sha256::digest(&bytes));
-        outputs.push((format, rendered.media_type, bytes, sha256));
-    }
-    let checksum = hex::encode(Sha256::digest(
-        outputs
-            .iter()
-            .map(|(_, _, _, sha)| sha.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
-            .as_bytes(),
-    ));
+    let request = Request {
+        kind: ReportKind::named("reportKind", &schedule.report_kind)?,
+        period: period_between(period_start, occurrence),
+        scope: Default::default(),
+    };
+    let built = reports::build(services, &system, &request).await?;
+    let formats = schedule
+        .formats
+        .iter()
+        .map(|name| Format::parse(name))
+        .collect::<AppResult<Vec<_>>>()?;
+    let data_sha = stored::data_sha256(&built)?;
+    let outputs = stored::outputs(&built, &formats)?;
+    let checksum = stored::checksum(&outputs);
     let people = people::all_of(services, organization_id).await?;
     let members =
         recipients::body_members(services, organization_id, &schedule.recipients.bodies).await?;
@@ -186,27 +184,20 @@ pub async fn build(
             "formats": schedule.formats,
             "recipients": schedule.recipients,
             "occurrence": occurrence_text,
-            "period": { "from": period_start, "to": occurrence },
+            "period": { "label": built.period.label, "from": built.period.from, "to": built.period.to },
+            "since": period_start,
+            "data_sha256": data_sha,
         })
         .to_string()),
         checksum: Set(checksum.clone()),
         created_at: Set(now),
+        period: Set(Some(built.period.label.clone())),
+        scope: Set(Some("{}".into())),
         ..Default::default()
     }
     .insert(&*txn)
     .await?;
-    for (format, media_type, bytes, sha256) in outputs {
-        report_output::ActiveModel {
-            run_id: Set(run.id),
-            format: Set(format.name().into()),
-            media_type: Set(media_type.into()),
-            content: Set(bytes),
-            sha256: Set(sha256),
-            ..Default::default()
-        }
-        .insert(&*txn)
-        .await?;
-    }
+    stored::insert_outputs(&*txn, run.id, outputs).await?;
     for address in &addresses {
         let row = outbox::ActiveModel {
             organization_id: Set(organization_id),
@@ -252,6 +243,15 @@ pub async fn build(
     txn.created(Entity::ReportRun, stored.id, &stored).await?;
     txn.commit().await?;
     Ok(Some(stored))
+}
+
+/// The period a scheduled run reports on: the whole days from the previous occurrence to the day
+/// before this one; the current quarter when there is no previous occurrence or less than a day
+/// passed since it.
+fn period_between(since: Option<DateTime<Utc>>, at: DateTime<Utc>) -> Option<String> {
+    let since = since?.date_naive();
+    let last = at.date_naive().pred_opt()?;
+    (since <= last).then(|| format!("{}..{}", since.format("%Y-%m-%d"), last.format("%Y-%m-%d")))
 }
 
 async fn run_exists<C: ConnectionTrait>(
@@ -404,28 +404,6 @@ pub async fn deliveries(
         .into_iter()
         .map(Delivery::try_from)
         .collect()
-}
-
-/// A stored output of a run, for the link in the email (same bytes as attached).
-pub async fn output(
-    services: &Services,
-    viewer: &Viewer,
-    run_id: i32,
-    format: Format,
-) -> AppResult<(String, Vec<u8>)> {
-    viewer.require(Permission::ReadRecords)?;
-    let run = report_run::Entity::find_by_id(run_id)
-        .filter(report_run::Column::OrganizationId.eq(viewer.organization_id()?))
-        .one(&services.db)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("report run {run_id}")))?;
-    let stored = report_output::Entity::find()
-        .filter(report_output::Column::RunId.eq(run.id))
-        .filter(report_output::Column::Format.eq(format.name()))
-        .one(&services.db)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("{} output of run {run_id}", format.name())))?;
-    Ok((stored.media_type, stored.content))
 }
 
 /// Records a delivery's outcome (audited as the system of its organization).

@@ -17,7 +17,7 @@ use crate::domain::Services;
 use crate::domain::account::organizations;
 use crate::domain::kernel::vocabulary::Vocabulary;
 use crate::domain::notifications;
-use crate::domain::reports::render::Format;
+use crate::domain::reports::stored;
 use crate::error::{AppError, AppResult};
 use crate::jobs::{ClaimedJob, Handler, JobOutcome};
 use crate::mail::{Attachment, Mailer, Outcome};
@@ -201,22 +201,17 @@ impl DeliveryWorker {
             .order_by_asc(report_output::Column::Id)
             .all(db)
             .await?;
+        let date = occurrence.format("%Y-%m-%d").to_string();
+        let links: Vec<String> = outputs
+            .iter()
+            .map(|o| stored::url_of(run.id, &o.format))
+            .collect();
         let attachments = outputs
             .into_iter()
-            .map(|o| {
-                let extension = Format::parse(&o.format)
-                    .map(Format::extension)
-                    .unwrap_or("bin");
-                Attachment {
-                    file_name: format!(
-                        "{}-{}-{}.{extension}",
-                        run.report_kind,
-                        organization.slug,
-                        occurrence.format("%Y-%m-%d")
-                    ),
-                    media_type: o.media_type,
-                    content: o.content,
-                }
+            .map(|o| Attachment {
+                file_name: stored::file_name(&run, &o.format, &date),
+                media_type: o.media_type,
+                content: o.content,
             })
             .collect();
         let (name, template, zone) = match &schedule {
@@ -242,6 +237,7 @@ impl DeliveryWorker {
                 run_id: run.id,
                 public_url: &self.public_url,
                 attachments,
+                links,
             },
             &self.mail.from,
             &row.recipient,

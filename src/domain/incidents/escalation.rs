@@ -283,31 +283,51 @@ pub async fn notices(
 ) -> AppResult<Vec<NoticeView>> {
     viewer.require(Permission::ReadRecords)?;
     let organization_id = viewer.organization_id()?;
-    let rows = incident_notice::Entity::find()
-        .filter(incident_notice::Column::OrganizationId.eq(organization_id))
-        .filter(incident_notice::Column::IncidentId.eq(incident_id))
-        .order_by_asc(incident_notice::Column::Level)
-        .all(&services.db)
-        .await?;
+    Ok(notices_of(&services.db, organization_id, &[incident_id])
+        .await?
+        .into_iter()
+        .map(|(_, notice)| notice)
+        .collect())
+}
+
+/// The notices of several incidents, as `(incident id, notice)` by incident and level.
+pub async fn notices_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    incident_ids: &[i32],
+) -> AppResult<Vec<(i32, NoticeView)>> {
     let bodies = governance_body::Entity::find()
         .filter(governance_body::Column::OrganizationId.eq(organization_id))
-        .all(&services.db)
+        .all(db)
         .await?;
-    rows.into_iter()
-        .map(|n| {
-            Ok(NoticeView {
-                level: n.level,
-                severity: Severity::stored(&n.severity)?,
-                body_name: n
-                    .body_id
-                    .and_then(|id| bodies.iter().find(|b| b.id == id).map(|b| b.name.clone())),
-                body_id: n.body_id,
-                recipients: serde_json::from_str(&n.recipients).map_err(AppError::internal)?,
-                notified_at: n.notified_at,
-                acknowledge_by: n.acknowledge_by,
-                acknowledged_at: n.acknowledged_at,
-                acknowledged_by: n.acknowledged_by,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    // Bounded IN lists keep every backend under its bind-parameter limit.
+    for chunk in incident_ids.chunks(1_000) {
+        let rows = incident_notice::Entity::find()
+            .filter(incident_notice::Column::OrganizationId.eq(organization_id))
+            .filter(incident_notice::Column::IncidentId.is_in(chunk.iter().copied()))
+            .order_by_asc(incident_notice::Column::IncidentId)
+            .order_by_asc(incident_notice::Column::Level)
+            .all(db)
+            .await?;
+        for n in rows {
+            out.push((
+                n.incident_id,
+                NoticeView {
+                    level: n.level,
+                    severity: Severity::stored(&n.severity)?,
+                    body_name: n
+                        .body_id
+                        .and_then(|id| bodies.iter().find(|b| b.id == id).map(|b| b.name.clone())),
+                    body_id: n.body_id,
+                    recipients: serde_json::from_str(&n.recipients).map_err(AppError::internal)?,
+                    notified_at: n.notified_at,
+                    acknowledge_by: n.acknowledge_by,
+                    acknowledged_at: n.acknowledged_at,
+                    acknowledged_by: n.acknowledged_by,
+                },
+            ));
+        }
+    }
+    Ok(out)
 }

@@ -287,6 +287,26 @@ pub async fn list(
     Ok(out)
 }
 
+/// Incidents of an organization detected in `[from, to)`, in detection order.
+pub async fn detected_between<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<Incident>> {
+    incident::Entity::find()
+        .filter(incident::Column::OrganizationId.eq(organization_id))
+        .filter(incident::Column::DetectedAt.gte(from))
+        .filter(incident::Column::DetectedAt.lt(to))
+        .order_by_asc(incident::Column::DetectedAt)
+        .order_by_asc(incident::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Incident::try_from)
+        .collect()
+}
+
 /// The organization's critical AI systems.
 pub(crate) async fn critical_systems<C: sea_orm::ConnectionTrait>(
     db: &C,

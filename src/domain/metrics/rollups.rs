@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::definitions::{self, Definition};
 use super::{Level, Window, store};
-use crate::analytics::metrics::{self, SeriesPoints, WindowStats, instant};
+use crate::analytics::metrics::{self, Bucket, SeriesPoints, WindowStats, instant};
 use crate::domain::Services;
 use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::blocking;
@@ -310,20 +310,20 @@ pub async fn windows(
     Ok((info, rows, truncated))
 }
 
-/// Every matching series summarized over `[from, to)`, trends over `window`.
-pub async fn summary(
+/// Every matching series over `[from, to)` in `bucket` windows: its totals over the whole period
+/// and its windows, oldest first, as raw statistics (reports judge and print them).
+pub async fn windows_and_totals(
     services: &Services,
     viewer: &Viewer,
     filter: &SeriesFilter,
-    window: Window,
+    bucket: Bucket,
     period: (DateTime<Utc>, DateTime<Utc>),
-) -> AppResult<Vec<SummaryRow>> {
+) -> AppResult<Vec<(SeriesInfo, Option<WindowStats>, Vec<WindowStats>)>> {
     let organization_id = viewer.organization_id()?;
     let infos = series(services, viewer, filter).await?;
     if infos.is_empty() {
         return Ok(Vec::new());
     }
-    let bucket = window.bucket();
     let stats = batched(services, organization_id, &infos, period, move |batch| {
         let n = batch.len();
         let (windows, totals) =
@@ -338,7 +338,22 @@ pub async fn summary(
     Ok(infos
         .into_iter()
         .zip(stats)
-        .map(|(info, (total, windows))| {
+        .map(|(info, (total, windows))| (info, total, windows))
+        .collect())
+}
+
+/// Every matching series summarized over `[from, to)`, trends over `window`.
+pub async fn summary(
+    services: &Services,
+    viewer: &Viewer,
+    filter: &SeriesFilter,
+    window: Window,
+    period: (DateTime<Utc>, DateTime<Utc>),
+) -> AppResult<Vec<SummaryRow>> {
+    let stats = windows_and_totals(services, viewer, filter, window.bucket(), period).await?;
+    Ok(stats
+        .into_iter()
+        .map(|(info, total, windows)| {
             let means: Vec<f64> = windows.iter().map(|w| w.mean).collect();
             let trend = metrics::slope(&means);
             let worsening = if info.definition.direction.higher_is_worse() {

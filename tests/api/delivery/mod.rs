@@ -284,7 +284,7 @@ async fn schedules_are_validated_and_guarded(backend: Backend) {
             "email",
         ),
         (json!({ "recipients": {} }), "recipients", "required"),
-        (json!({ "formats": ["pdf"] }), "formats.0", "one_of"),
+        (json!({ "formats": ["docx"] }), "formats.0", "one_of"),
         (
             json!({ "recipients": { "bodyIds": ["999"] } }),
             "recipients.bodies.0",

@@ -189,7 +189,7 @@ async fn a_bad_line_rejects_the_whole_request_and_stores_nothing(backend: Backen
 }
 
 /// Linear-interpolation quantile, as numpy computes it by default.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     let rank = q * (sorted.len() - 1) as f64;
     let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
     sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64)

@@ -3,11 +3,21 @@
 //! overdue reviews), pending approvals, and the signed checkpoint of the audit log with the result
 //! of verifying the chain against it. The checkpoint is printed in the report so a copy kept by the
 //! board anchors the log outside the database (`accord audit verify --checkpoint FILE`).
+//!
+//! For its period it adds inherent and residual heatmaps, coverage per framework function,
+//! incidents by severity with their response times, metric KPIs with their trends, overdue
+//! corrective actions, and the change against the previous period ([`changes`]). The scope
+//! narrows the inventory, risks, incidents and metrics to the AI systems in it.
+
+pub mod changes;
+pub mod document;
+mod operations;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::analytics::counts::{Count, count_by};
+use crate::analytics::incidents::SeverityFigures;
 use crate::domain::account::organizations;
 use crate::domain::approvals::{ApprovalStatus, ApprovalSubject, Verdict};
 use crate::domain::audit::checkpoint::Checkpoint;
@@ -15,11 +25,12 @@ use crate::domain::audit::verify::verify;
 use crate::domain::controls::evidence::controls_without_current_evidence;
 use crate::domain::controls::{ControlStatus, Effectiveness};
 use crate::domain::crosswalk::coverage::{self, GroupBy};
-use crate::domain::inventory::{self, InventoryQuery};
 use crate::domain::kernel::access::Permission;
 use crate::domain::kernel::blocking::compute;
 use crate::domain::kernel::viewer::Viewer;
 use crate::domain::kernel::vocabulary::Vocabulary;
+use crate::domain::reports::Context;
+use crate::domain::reports::scope::Resolved;
 use crate::domain::risks::{self, Basis, Category, Level, RiskStatus, Treatment};
 use crate::domain::{Services, approvals, policies};
 use crate::error::{AppError, AppResult};
@@ -42,6 +53,63 @@ pub struct BoardReport {
     pub pending_approvals: Vec<PendingApproval>,
     pub data: crate::domain::datasets::summary::DataSummary,
     pub audit: AuditAnchor,
+    /// The period, as printed.
+    pub period: String,
+    pub previous_period: String,
+    pub scope: String,
+    pub coverage_by_function: Vec<FunctionCoverage>,
+    pub incidents: IncidentSummary,
+    pub kpis: Vec<Kpi>,
+    pub overdue_actions: Vec<OverdueAction>,
+    pub changes: Vec<changes::Change>,
+}
+
+/// One function (or Annex/clause group) of a framework.
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionCoverage {
+    pub framework: String,
+    pub ref_id: String,
+    pub title: String,
+    pub satisfied_percent: f64,
+    pub partial_percent: f64,
+}
+
+/// Incidents detected in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentSummary {
+    pub detected: u32,
+    pub by_severity: Vec<SeverityFigures>,
+    /// Unresolved now, whenever detected.
+    pub open_now: u32,
+}
+
+/// A metric's figures over the period, with its judged value per window for a trend line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Kpi {
+    pub ai_system: String,
+    pub metric: String,
+    pub unit: String,
+    pub mean: Option<f64>,
+    pub p95: Option<f64>,
+    pub breach_windows: u32,
+    pub windows: u32,
+    pub worsening: bool,
+    pub warning_threshold: Option<f64>,
+    pub breach_threshold: Option<f64>,
+    /// Window starts (`MM-DD`) and the judged value per window, for the trend line.
+    pub labels: Vec<String>,
+    pub values: Vec<f64>,
+}
+
+/// A corrective action past its due date and not verified.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueAction {
+    pub id: i32,
+    pub action: String,
+    pub owner: String,
+    pub due_on: String,
+    pub status: String,
+    pub days_overdue: i64,
 }
 
 /// The AI system inventory in numbers.
@@ -62,8 +130,10 @@ pub struct RiskSummary {
     pub open: u32,
     /// Open risks per current level.
     pub by_level: Vec<Count>,
-    /// Rows of the heatmap, most likely first.
+    /// Rows of the residual (current) heatmap, most likely first.
     pub heatmap: Vec<HeatRow>,
+    /// The same risks by their inherent rating (before treatment).
+    pub inherent_heatmap: Vec<HeatRow>,
     pub top: Vec<TopRisk>,
     pub overdue_reviews: u32,
     /// Accepted risks whose current level is high or critical.
@@ -166,8 +236,8 @@ async fn counted<V: Vocabulary>(values: impl Iterator<Item = V>) -> AppResult<Ve
     compute(move || count_by(&values, V::NAMES)).await
 }
 
-async fn posture(services: &Services, viewer: &Viewer) -> AppResult<(Posture, Vec<(i32, String)>)> {
-    let systems = inventory::list(services, viewer, &InventoryQuery::default()).await?;
+async fn posture(scope: &Resolved) -> AppResult<(Posture, Vec<(i32, String)>)> {
+    let systems = scope.inventory.clone();
     let in_scope: Vec<_> = systems.iter().filter(|s| s.in_scope).collect();
     Ok((
         Posture {
@@ -185,8 +255,9 @@ async fn risk_summary(
     services: &Services,
     viewer: &Viewer,
     systems: &[(i32, String)],
+    scope: &Resolved,
 ) -> AppResult<RiskSummary> {
-    let open = risks::list(
+    let mut open = risks::list(
         services,
         viewer,
         &risks::RiskQuery {
@@ -195,27 +266,32 @@ async fn risk_summary(
         },
     )
     .await?;
+    open.retain(|r| scope.includes(r.ai_system_id));
     let bands = risks::matrix::of(&services.db, viewer.organization_id()?).await?;
-    let cells = risks::heatmap_of(&open, Basis::Current).await?;
-    let heatmap = cells
-        .chunks(5)
-        .map(|row| HeatRow {
-            likelihood: row.first().map_or(0, |c| c.likelihood),
-            cells: row
-                .iter()
-                .map(|c| HeatCell {
-                    impact: c.impact,
-                    count: c.count,
-                    level: bands.level(c.likelihood * c.impact),
-                })
-                .collect(),
-        })
-        .collect();
+    let rows = |cells: Vec<crate::analytics::heatmap::Cell>| -> Vec<HeatRow> {
+        cells
+            .chunks(5)
+            .map(|row| HeatRow {
+                likelihood: row.first().map_or(0, |c| c.likelihood),
+                cells: row
+                    .iter()
+                    .map(|c| HeatCell {
+                        impact: c.impact,
+                        count: c.count,
+                        level: bands.level(c.likelihood * c.impact),
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    let heatmap = rows(risks::heatmap_of(&open, Basis::Current).await?);
+    let inherent_heatmap = rows(risks::heatmap_of(&open, Basis::Inherent).await?);
     let today = services.clock.now().date_naive();
     Ok(RiskSummary {
         open: count(open.len()),
         by_level: counted(open.iter().map(|r| r.level())).await?,
         heatmap,
+        inherent_heatmap,
         overdue_reviews: count(open.iter().filter(|r| r.review_overdue(today)).count()),
         accepted_high: count(
             open.iter()
@@ -315,13 +391,33 @@ async fn audit_anchor(services: &Services, organization_id: i32) -> AppResult<Au
     })
 }
 
-/// Builds the governance-board report of the viewer's organization.
+/// Builds the governance-board report of the viewer's organization for the current quarter.
 pub async fn governance_board(services: &Services, viewer: &Viewer) -> AppResult<BoardReport> {
+    let built = super::build(
+        services,
+        viewer,
+        &super::Request {
+            kind: super::ReportKind::Board,
+            period: None,
+            scope: Default::default(),
+        },
+    )
+    .await?;
+    built
+        .board
+        .map(|b| *b)
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("the board report was not built")))
+}
+
+/// Builds the governance-board report for the context's period and scope.
+pub async fn build(ctx: &Context<'_>) -> AppResult<BoardReport> {
+    let (services, viewer) = (ctx.services, ctx.viewer);
     viewer.require(Permission::ReadRecords)?;
     let organization = organizations::current(services, viewer).await?;
-    let (posture, systems) = posture(services, viewer).await?;
-    let risks = risk_summary(services, viewer, &systems).await?;
+    let (posture, systems) = posture(&ctx.scope).await?;
+    let risks = risk_summary(services, viewer, &systems, &ctx.scope).await?;
     let coverage = coverage_by_framework(services, viewer).await?;
+    let coverage_by_function = function_coverage(ctx).await?;
     let evidence_gaps = controls_without_current_evidence(services, viewer)
         .await?
         .into_iter()
@@ -351,9 +447,10 @@ pub async fn governance_board(services: &Services, viewer: &Viewer) -> AppResult
         })
         .collect();
     let data = crate::domain::datasets::summary::for_board(services, viewer).await?;
+    let operations = operations::gather(ctx).await?;
     // Last, so the anchor covers everything the report shows.
     let audit = audit_anchor(services, organization.id).await?;
-    let generated_at = services.clock.now();
+    let generated_at = ctx.now;
     Ok(BoardReport {
         organization: organization.name,
         organization_slug: organization.slug,
@@ -367,5 +464,33 @@ pub async fn governance_board(services: &Services, viewer: &Viewer) -> AppResult
         pending_approvals,
         data,
         audit,
+        period: ctx.period.describe(),
+        previous_period: ctx.period.previous().describe(),
+        scope: ctx.scope.description.clone(),
+        coverage_by_function,
+        incidents: operations.incidents,
+        kpis: operations.kpis,
+        overdue_actions: operations.overdue_actions,
+        changes: operations.changes,
     })
+}
+
+async fn function_coverage(ctx: &Context<'_>) -> AppResult<Vec<FunctionCoverage>> {
+    let catalog = &ctx.services.catalog;
+    let mut out = Vec::new();
+    for framework in catalog.frameworks() {
+        let report =
+            coverage::coverage(ctx.services, ctx.viewer, framework.id, GroupBy::Function).await?;
+        for (group_id, counts) in &report.groups {
+            let group = catalog.requirement(*group_id)?;
+            out.push(FunctionCoverage {
+                framework: framework.short_name.clone(),
+                ref_id: group.ref_id.clone(),
+                title: group.title.clone(),
+                satisfied_percent: counts.percent(counts.satisfied),
+                partial_percent: counts.percent(counts.partial),
+            });
+        }
+    }
+    Ok(out)
 }

@@ -249,11 +249,11 @@ async fn board_report_refuses_bad_requests_and_other_roles(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.admin("acme").await;
     let (status, body) = app
-        .get_as(&token, "/reports/governance-board?format=pdf")
+        .get_as(&token, "/reports/governance-board?format=docx")
         .await;
     assert_eq!(status, 400, "{body}");
     assert!(
-        body.contains("VALIDATION") && body.contains("html, text, json"),
+        body.contains("VALIDATION") && body.contains("html, text, json, pdf, xlsx, csv"),
         "{body}"
     );
     let (status, body) = app.get_as(&token, "/reports/horoscope").await;
