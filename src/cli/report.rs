@@ -76,10 +76,13 @@ pub async fn build(config: Config, options: Options<'_>) -> Result<(), CliError>
         reports::build(&services, &viewer, &request),
     )
     .await?;
+    let (timings, period) = (built.timings, built.period.label.clone());
     let started = Instant::now();
-    let rendered = staged((0.7, 0.95), "rendering", async {
-        built.render(format, options.table)
-    })
+    let rendered = staged(
+        (0.7, 0.95),
+        "rendering",
+        reports::render_blocking(built, format, options.table.map(str::to_string)),
+    )
     .await?;
     let render = started.elapsed();
     match options.out {
@@ -96,15 +99,15 @@ pub async fn build(config: Config, options: Options<'_>) -> Result<(), CliError>
     eprintln!(
         "{} {} for {} ({} bytes{}): query {} ms, aggregate {} ms, render {} ms",
         kind.as_str(),
-        built.period.label,
+        period,
         organization.slug,
         rendered.body.len(),
         options
             .out
             .map(|p| format!(", {}", p.display()))
             .unwrap_or_default(),
-        built.timings.query.as_millis(),
-        built.timings.aggregate.as_millis(),
+        timings.query.as_millis(),
+        timings.aggregate.as_millis(),
         render.as_millis()
     );
     Ok(())

@@ -96,7 +96,7 @@ pub async fn download(
             },
         };
         let built = reports::build(&state.services, &viewer, &request).await?;
-        built.render(format, params.table.as_deref())
+        reports::render_blocking(built, format, params.table.clone()).await
     }
     .await;
     match result {

@@ -154,7 +154,7 @@ pub async fn build(
         .map(|name| Format::parse(name))
         .collect::<AppResult<Vec<_>>>()?;
     let data_sha = stored::data_sha256(&built)?;
-    let outputs = stored::outputs(&built, &formats)?;
+    let (built, outputs) = stored::outputs_blocking(built, formats).await?;
     let checksum = stored::checksum(&outputs);
     let people = people::all_of(services, organization_id).await?;
     let members =

@@ -307,6 +307,22 @@ pub async fn detected_between<C: sea_orm::ConnectionTrait>(
         .collect()
 }
 
+/// The AI system of every unresolved incident of an organization (one column, not the rows).
+pub async fn unresolved_systems<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    organization_id: i32,
+) -> AppResult<Vec<Option<i32>>> {
+    use sea_orm::QuerySelect;
+    Ok(incident::Entity::find()
+        .select_only()
+        .column(incident::Column::AiSystemId)
+        .filter(incident::Column::OrganizationId.eq(organization_id))
+        .filter(incident::Column::ResolvedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// The organization's critical AI systems.
 pub(crate) async fn critical_systems<C: sea_orm::ConnectionTrait>(
     db: &C,

@@ -162,6 +162,9 @@ pub async fn gather(ctx: &Context<'_>) -> AppResult<EscalationReport> {
             })
         })
         .collect::<Vec<_>>();
+    // Oldest first, ids breaking ties: the same records always print in the same order.
+    let mut breaches = breaches;
+    breaches.sort_by_key(|b| (b.opened_at, b.episode_id));
     Ok(EscalationReport {
         past_sla: u32::try_from(
             escalated

@@ -91,7 +91,9 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Runs an aggregation step and counts its time as aggregation rather than querying.
+    /// Runs an aggregation step and counts its time as aggregation rather than querying. The
+    /// metric rollups read their stored chunks batch by batch while aggregating, so their reads
+    /// count here too.
     pub async fn aggregated<T>(&self, step: impl Future<Output = AppResult<T>>) -> AppResult<T> {
         let started = Instant::now();
         let result = step.await;
@@ -229,6 +231,16 @@ pub async fn build(services: &Services, viewer: &Viewer, request: &Request) -> A
             aggregate,
         },
     })
+}
+
+/// Renders `built` on the blocking pool: writing PDF and XLSX is CPU work that must not hold an
+/// async worker (or freeze the CLI's progress bar).
+pub async fn render_blocking(
+    built: Built,
+    format: Format,
+    table: Option<String>,
+) -> AppResult<Rendered> {
+    crate::domain::kernel::blocking::run(move || built.render(format, table.as_deref())).await
 }
 
 /// One rendered file of a report.

@@ -136,11 +136,22 @@ pub fn board(format: Format, report: &BoardReport, document: &Document) -> AppRe
     let charts: BTreeMap<String, String> = charts_of(document)
         .map(|(key, chart)| (key, svg::data_uri(chart)))
         .collect();
+    // KPI trend lines in the document's order (breaching and worsening first).
+    let kpi_charts: Vec<BTreeMap<&str, String>> = charts_of(document)
+        .filter(|(key, _)| key.starts_with("kpi_"))
+        .map(|(_, chart)| {
+            BTreeMap::from([
+                ("title", chart.title().to_string()),
+                ("src", svg::data_uri(chart)),
+            ])
+        })
+        .collect();
     render_with(
         &name,
         minijinja::context! {
             report => minijinja::value::Serde(report),
             charts => charts,
+            kpi_charts => kpi_charts,
         },
     )
 }

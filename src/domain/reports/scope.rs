@@ -61,7 +61,21 @@ impl Scope {
                 })?;
                 vec![framework.id]
             }
-            _ => services.catalog.frameworks().iter().map(|f| f.id).collect(),
+            // The newest version of each framework: an older version loaded beside it would repeat
+            // every table under the same name.
+            _ => {
+                let mut slugs: Vec<&str> = Vec::new();
+                for framework in services.catalog.frameworks() {
+                    if !slugs.contains(&framework.slug.as_str()) {
+                        slugs.push(&framework.slug);
+                    }
+                }
+                slugs
+                    .into_iter()
+                    .filter_map(|slug| services.catalog.framework(slug, None).ok())
+                    .map(|f| f.id)
+                    .collect()
+            }
         };
         let mut parts = Vec::new();
         let mut systems: Option<BTreeSet<i32>> = None;
@@ -104,10 +118,18 @@ impl Scope {
                 .map(|s| s.name.as_str())
                 .collect();
             parts.push(format!("AI systems {}", names.join(", ")));
-            systems = Some(match systems {
+            let narrowed: BTreeSet<i32> = match &systems {
                 Some(unit) => unit.intersection(&chosen).copied().collect(),
                 None => chosen,
-            });
+            };
+            if narrowed.is_empty() {
+                return Err(AppError::rule(
+                    "aiSystemIds",
+                    "outside_business_unit",
+                    "none of these AI systems belongs to the business unit",
+                ));
+            }
+            systems = Some(narrowed);
         }
         if self
             .framework

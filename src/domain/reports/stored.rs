@@ -5,9 +5,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::{report_output, report_run};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -98,6 +99,18 @@ pub fn outputs(built: &Built, formats: &[Format]) -> AppResult<Vec<Output>> {
     Ok(out)
 }
 
+/// [`outputs`] on the blocking pool; gives the report back with its files.
+pub async fn outputs_blocking(
+    built: Built,
+    formats: Vec<Format>,
+) -> AppResult<(Built, Vec<Output>)> {
+    crate::domain::kernel::blocking::run(move || {
+        let files = outputs(&built, &formats)?;
+        Ok((built, files))
+    })
+    .await
+}
+
 /// sha256 over the outputs' sha256s, one per line in order.
 pub fn checksum(outputs: &[Output]) -> String {
     let joined: Vec<&str> = outputs.iter().map(|o| o.sha256.as_str()).collect();
@@ -160,7 +173,7 @@ pub async fn build_and_store(
     viewer.require(Permission::ReadRecords)?;
     let built = super::build(services, viewer, request).await?;
     let data_sha = data_sha256(&built)?;
-    let outputs = outputs(&built, formats)?;
+    let (built, outputs) = outputs_blocking(built, formats.to_vec()).await?;
     let checksum = checksum(&outputs);
     let organization_id = viewer.organization_id()?;
     let scope = serde_json::to_string(&request.scope).map_err(AppError::internal)?;
@@ -195,44 +208,92 @@ pub async fn build_and_store(
     Ok(stored)
 }
 
+/// An output's description without its bytes.
+#[derive(Debug, FromQueryResult)]
+struct OutputRow {
+    run_id: i32,
+    format: String,
+    media_type: String,
+    sha256: String,
+    bytes: i64,
+}
+
 async fn describe<C: ConnectionTrait>(db: &C, run: report_run::Model) -> AppResult<StoredRun> {
-    let outputs = report_output::Entity::find()
-        .filter(report_output::Column::RunId.eq(run.id))
-        .order_by_asc(report_output::Column::Id)
-        .all(db)
-        .await?;
-    let inputs: serde_json::Value = serde_json::from_str(&run.inputs).unwrap_or(json!({}));
-    let date = run.created_at.format("%Y-%m-%d").to_string();
-    Ok(StoredRun {
-        id: run.id,
-        kind: run.report_kind.clone(),
-        period: run.period.clone(),
-        scope: run
-            .scope
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(AppError::internal)?,
-        trigger: run.trigger.clone(),
-        schedule_id: run.schedule_id,
-        data_sha256: inputs
-            .get("data_sha256")
-            .and_then(|v| v.as_str())
-            .map(str::to_string),
-        checksum: run.checksum.clone(),
-        created_at: run.created_at,
-        outputs: outputs
-            .into_iter()
-            .map(|o| StoredOutput {
-                file_name: file_name(&run, &o.format, &date),
-                url: url_of(run.id, &o.format),
-                bytes: o.content.len() as u64,
-                format: o.format,
-                media_type: o.media_type,
-                sha256: o.sha256,
+    describe_all(db, vec![run])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("a stored run was not described")))
+}
+
+/// Describes runs with one query for all their outputs' metadata (never their bytes).
+async fn describe_all<C: ConnectionTrait>(
+    db: &C,
+    runs: Vec<report_run::Model>,
+) -> AppResult<Vec<StoredRun>> {
+    let mut outputs: Vec<OutputRow> = Vec::new();
+    let ids: Vec<i32> = runs.iter().map(|r| r.id).collect();
+    // Bounded IN lists keep every backend under its bind-parameter limit.
+    for chunk in ids.chunks(1_000) {
+        outputs.extend(
+            report_output::Entity::find()
+                .select_only()
+                .column(report_output::Column::RunId)
+                .column(report_output::Column::Format)
+                .column(report_output::Column::MediaType)
+                .column(report_output::Column::Sha256)
+                // length() counts a blob's bytes on SQLite and a bytea's on PostgreSQL (as int4 there,
+                // hence the cast).
+                .column_as(Expr::cust("CAST(length(content) AS BIGINT)"), "bytes")
+                .filter(report_output::Column::RunId.is_in(chunk.iter().copied()))
+                .order_by_asc(report_output::Column::Id)
+                .into_model::<OutputRow>()
+                .all(db)
+                .await?,
+        );
+    }
+    let mut by_run: std::collections::HashMap<i32, Vec<OutputRow>> = Default::default();
+    for output in outputs {
+        by_run.entry(output.run_id).or_default().push(output);
+    }
+    runs.into_iter()
+        .map(|run| {
+            let inputs: serde_json::Value = serde_json::from_str(&run.inputs).unwrap_or(json!({}));
+            let date = run.created_at.format("%Y-%m-%d").to_string();
+            Ok(StoredRun {
+                id: run.id,
+                kind: run.report_kind.clone(),
+                period: run.period.clone(),
+                scope: run
+                    .scope
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(AppError::internal)?,
+                trigger: run.trigger.clone(),
+                schedule_id: run.schedule_id,
+                data_sha256: inputs
+                    .get("data_sha256")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+                checksum: run.checksum.clone(),
+                created_at: run.created_at,
+                outputs: by_run
+                    .remove(&run.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|o| StoredOutput {
+                        file_name: file_name(&run, &o.format, &date),
+                        url: url_of(run.id, &o.format),
+                        bytes: u64::try_from(o.bytes).unwrap_or(0),
+                        format: o.format,
+                        media_type: o.media_type,
+                        sha256: o.sha256,
+                    })
+                    .collect(),
             })
-            .collect(),
-    })
+        })
+        .collect()
 }
 
 /// The file name of a stored output: kind, run, period (or date), table.
@@ -271,11 +332,7 @@ pub async fn list(
         .order_by_desc(report_run::Column::Id)
         .all(&services.db)
         .await?;
-    let mut out = Vec::with_capacity(runs.len());
-    for run in runs {
-        out.push(describe(&services.db, run).await?);
-    }
-    Ok(out)
+    describe_all(&services.db, runs).await
 }
 
 /// One stored run.

@@ -31,7 +31,8 @@ impl ReportQuery {
     }
 
     /// A report built now, as structured JSON: the kind's data with its `kind`, `period`
-    /// (`label`, `from`, `to`), `scope` and `generatedAt`. `period` is a month (`2026-09`), a
+    /// (`label`, `from`, `to`), `scope` and `generatedAt` (the board report keeps its own `period`
+    /// and `scope` descriptions, as `governanceBoardReport` has them). `period` is a month (`2026-09`), a
     /// quarter (`2026-Q3`), a year (`2026`) or dates (`2026-07-01..2026-09-30`); the current
     /// quarter when absent. Rendered downloads: `/reports/{kind}?format=pdf|xlsx|csv|html|text|json`.
     #[graphql(complexity = 100)]

@@ -54,6 +54,7 @@ fn change(measure: &str, previous: Option<f64>, current: Option<f64>, better: Be
 
 /// The records the measures are taken from: everything that may fall in either period.
 pub struct History {
+    /// Incidents with the severity they are held to.
     pub incidents: Vec<Incident>,
     pub episodes: Vec<Episode>,
     pub actions: Vec<CorrectiveAction>,
@@ -227,6 +228,114 @@ pub fn compare(history: &History, period: &Period, now: DateTime<Utc>) -> AppRes
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::controls::evidence::EvidenceKind;
+    use crate::domain::internal_audits::actions::ActionStatus;
+    use chrono::{NaiveDate, TimeZone};
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 7, day, 12, 0, 0)
+            .single()
+            .expect("time")
+    }
+
+    fn action(
+        id: i32,
+        due: u32,
+        verified: Option<u32>,
+        completed: Option<u32>,
+    ) -> CorrectiveAction {
+        CorrectiveAction {
+            id,
+            finding_id: 1,
+            owner: "o".into(),
+            due_on: NaiveDate::from_ymd_opt(2026, 7, due).expect("date"),
+            root_cause: String::new(),
+            action: String::new(),
+            status: if verified.is_some() {
+                ActionStatus::Verified
+            } else {
+                ActionStatus::Open
+            },
+            completed_by: None,
+            completed_at: completed.map(at),
+            verified_by: None,
+            verified_at: verified.map(at),
+            verification_note: None,
+            effective: None,
+            created_by: "a".into(),
+            created_at: at(1),
+            overdue: false,
+        }
+    }
+
+    fn evidence(control_id: i32, collected: u32, until: Option<u32>) -> Evidence {
+        Evidence {
+            id: control_id * 100 + i32::try_from(collected).unwrap_or(0),
+            control_id,
+            title: "e".into(),
+            kind: EvidenceKind::Log,
+            collected_at: at(collected),
+            valid_until: until.map(at),
+            sha256: None,
+            uri: None,
+            collector: "c".into(),
+            created_at: at(collected),
+        }
+    }
+
+    #[test]
+    fn end_states_are_rebuilt_from_the_records_dates() {
+        // Previous period: 1-10 July; this one: 11-20 July (read at its end, now being later).
+        let period = Period::parse("2026-07-11..2026-07-20").expect("period");
+        let history = History {
+            incidents: Vec::new(),
+            episodes: Vec::new(),
+            actions: vec![
+                // Due 5th, verified 15th: overdue at the previous end, not at this one.
+                action(1, 5, Some(15), Some(14)),
+                // Due 12th, never verified: overdue at this end only.
+                action(2, 12, None, None),
+                // Due 8th, verified 9th: overdue at neither end.
+                action(3, 8, Some(9), Some(9)),
+            ],
+            evidence: vec![
+                // Valid through the previous end only.
+                evidence(1, 2, Some(12)),
+                // Collected in this period, open-ended.
+                evidence(2, 15, None),
+                evidence(3, 16, None),
+            ],
+            late: Default::default(),
+        };
+        let changes = compare(&history, &period, at(28)).expect("changes");
+        let of = |measure: &str| {
+            let c = changes
+                .iter()
+                .find(|c| c.measure == measure)
+                .expect("measure");
+            (c.previous, c.current, c.verdict.clone())
+        };
+        assert_eq!(
+            of("Corrective actions overdue at period end"),
+            (Some(1.0), Some(1.0), "unchanged".to_string())
+        );
+        assert_eq!(
+            of("Corrective actions completed"),
+            (Some(1.0), Some(1.0), "unchanged".to_string())
+        );
+        assert_eq!(
+            of("Controls with current evidence at period end"),
+            (Some(1.0), Some(2.0), "improved".to_string())
+        );
+        assert_eq!(
+            of("Evidence collected"),
+            (Some(1.0), Some(2.0), "improved".to_string())
+        );
+        assert_eq!(
+            of("Median minutes to resolve"),
+            (None, None, "not_comparable".to_string())
+        );
+    }
 
     #[test]
     fn verdicts_follow_the_better_direction() {

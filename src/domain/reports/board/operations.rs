@@ -1,6 +1,8 @@
 //! The board report's operational part for its period: incidents by severity with response
 //! times, metric KPIs, overdue corrective actions, and the change against the previous period.
 
+use std::collections::HashMap;
+
 use chrono::Duration;
 
 use super::changes::{self, Change, History};
@@ -13,6 +15,7 @@ use crate::domain::internal_audits::actions::{self, ActionFilter};
 use crate::domain::kernel::blocking::{compute, run};
 use crate::domain::kernel::vocabulary::Vocabulary;
 use crate::domain::metrics::episodes;
+use crate::domain::metrics::rollups::{self, SeriesFilter};
 use crate::domain::reports::{Context, metrics};
 use crate::error::AppResult;
 
@@ -33,7 +36,7 @@ pub async fn gather(ctx: &Context<'_>) -> AppResult<Operations> {
     let slas = sla::all_of(db, organization_id).await?;
     let critical = incidents::critical_systems(db, organization_id).await?;
     // Both periods in one read: the delta needs the previous one.
-    let both: Vec<Incident> =
+    let mut both: Vec<Incident> =
         incidents::detected_between(db, organization_id, previous.from, ctx.period.to)
             .await?
             .into_iter()
@@ -47,6 +50,13 @@ pub async fn gather(ctx: &Context<'_>) -> AppResult<Operations> {
         };
         missed(i.acknowledged_at, view.acknowledge_due) || missed(i.resolved_at, view.resolve_due)
     };
+    let late_ids: std::collections::HashSet<i32> =
+        both.iter().filter(|i| late(i)).map(|i| i.id).collect();
+    // Counted by the severity they are held to (one higher on a critical AI system), as the
+    // escalation report counts them.
+    for incident in &mut both {
+        incident.severity = incident.held_as(&critical);
+    }
     let responses: Vec<Response> = both
         .iter()
         .filter(|i| ctx.period.contains(i.detected_at))
@@ -55,22 +65,18 @@ pub async fn gather(ctx: &Context<'_>) -> AppResult<Operations> {
             detect_minutes: i.time_to_detect() as f64,
             acknowledge_minutes: i.time_to_acknowledge().map(|m| m as f64),
             resolve_minutes: i.time_to_resolve().map(|m| m as f64),
-            past_sla: late(i),
+            past_sla: late_ids.contains(&i.id),
         })
         .collect();
     let detected = u32::try_from(responses.len()).unwrap_or(u32::MAX);
     let by_severity = ctx
         .aggregated(compute(move || by_severity(&responses, Severity::NAMES)))
         .await?;
-    let open_now = incidents::list(
-        ctx.services,
-        ctx.viewer,
-        &incidents::IncidentFilter::default(),
-    )
-    .await?
-    .iter()
-    .filter(|v| v.incident.resolved_at.is_none() && ctx.scope.includes(v.incident.ai_system_id))
-    .count();
+    let open_now = incidents::unresolved_systems(db, organization_id)
+        .await?
+        .into_iter()
+        .filter(|system| ctx.scope.includes(*system))
+        .count();
 
     let metrics = metrics::gather(ctx).await?;
     let mut kpis: Vec<Kpi> = metrics
@@ -116,13 +122,24 @@ pub async fn gather(ctx: &Context<'_>) -> AppResult<Operations> {
         })
         .collect();
     let evidence = evidence::all_of(db, organization_id).await?;
+    let system_of: HashMap<i32, i32> =
+        rollups::series(ctx.services, ctx.viewer, &SeriesFilter::default())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.ai_system_id))
+            .collect();
     let episodes: Vec<episodes::Episode> = episodes::list(ctx.services, ctx.viewer, None, false)
         .await?
         .into_iter()
         .filter(|e| e.opened_at >= previous.from - Duration::days(1))
+        .filter(|e| {
+            system_of
+                .get(&e.series_id)
+                .is_some_and(|system| ctx.scope.includes(Some(*system)))
+        })
         .collect();
     let history = History {
-        late: both.iter().filter(|i| late(i)).map(|i| i.id).collect(),
+        late: late_ids,
         incidents: both,
         episodes,
         actions: all_actions,

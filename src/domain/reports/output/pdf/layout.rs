@@ -218,18 +218,43 @@ fn table_rows(cursor: &mut Cursor, table: &Table) {
         cursor.y += line_height + 4.0;
         return;
     }
+    // A row taller than a whole page is split across pages; a shorter one moves whole.
+    let page_room = BOTTOM - TOP - header_height;
     for row in &table.rows {
-        let cells: Vec<Vec<String>> = row
+        let mut cells: Vec<Vec<String>> = row
             .iter()
             .zip(&widths)
             .map(|(cell, w)| wrap(&cell.display(), TABLE_TEXT, false, w - 2.0 * CELL_PAD))
             .collect();
-        let height = rows_height(&cells, line_height);
-        if cursor.y + height > BOTTOM {
+        loop {
+            let height = rows_height(&cells, line_height);
+            if cursor.y + height <= BOTTOM {
+                draw_row(cursor, &widths, &cells, height, false, row);
+                break;
+            }
+            if height <= page_room {
+                cursor.new_page();
+                draw_row(cursor, &widths, &header, header_height, true, &[]);
+                draw_row(cursor, &widths, &cells, height, false, row);
+                break;
+            }
+            let fit = ((BOTTOM - cursor.y - 2.0 * CELL_PAD) / line_height).floor();
+            if fit >= 1.0 {
+                let fit = fit as usize;
+                let head: Vec<Vec<String>> = cells
+                    .iter()
+                    .map(|lines| lines.iter().take(fit).cloned().collect())
+                    .collect();
+                let height = rows_height(&head, line_height);
+                draw_row(cursor, &widths, &head, height, false, row);
+                cells = cells
+                    .into_iter()
+                    .map(|lines| lines.into_iter().skip(fit).collect())
+                    .collect();
+            }
             cursor.new_page();
             draw_row(cursor, &widths, &header, header_height, true, &[]);
         }
-        draw_row(cursor, &widths, &cells, height, false, row);
     }
 }
 
@@ -393,6 +418,37 @@ mod tests {
                 .count();
             assert_eq!(headers, 1, "each continued page repeats the header");
         }
+    }
+
+    #[test]
+    fn a_row_taller_than_a_page_continues_on_the_next() {
+        let mut document = document(0);
+        let mut table = Table::new(
+            "t",
+            "Long",
+            &[("id", ColumnKind::Text), ("text", ColumnKind::Text)],
+        );
+        let words: Vec<String> = (0..4_000).map(|i| format!("word{i}")).collect();
+        table.push(vec![Cell::from("A.10.4"), Cell::from(words.join(" "))]);
+        document.sections = vec![Section::new("S").table(table)];
+        let pages = lay_out(&document);
+        assert!(pages.len() >= 3, "{} pages", pages.len());
+        let shown: Vec<&str> = pages
+            .iter()
+            .flatten()
+            .filter_map(|s| match s {
+                Shape::Text { text, at, .. } => {
+                    assert!(at.1 <= BOTTOM, "{at:?} is above the footer");
+                    Some(text.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        let all = shown.join(" ");
+        assert!(
+            all.contains("word0 ") && all.contains("word3999"),
+            "no line is lost"
+        );
     }
 
     #[test]
