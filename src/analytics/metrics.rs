@@ -136,7 +136,19 @@ pub fn rollup_and_overall(
     bucket: Bucket,
 ) -> PolarsResult<(Vec<WindowStats>, Vec<WindowStats>)> {
     match frame(series, Some(bucket))? {
-        Some(frame) => Ok((summarize(frame.clone(), true)?, summarize(frame, false)?)),
+        // The two group-bys are independent: run them side by side (each still uses polars'
+        // pool), which the report's aggregation stage measures as about one of them.
+        Some(frame) => {
+            let totals_frame = frame.clone();
+            std::thread::scope(|scope| {
+                let totals = scope.spawn(move || summarize(totals_frame, false));
+                let windows = summarize(frame, true)?;
+                let totals = totals.join().map_err(|_| {
+                    PolarsError::ComputeError("the totals aggregation panicked".into())
+                })??;
+                Ok((windows, totals))
+            })
+        }
         None => Ok((Vec::new(), Vec::new())),
     }
 }
