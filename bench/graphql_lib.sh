@@ -3,7 +3,7 @@
 # admin token, counting GraphQL errors as failures. Callers set `bin`, `work` and `token`.
 
 # Starts `$bin serve` on a free loopback port over `$1` (a data dir); sets `server` and `addr`.
-start_server() {
+launch_server() {
   ACCORD_RATE_LIMIT__ENABLED=false ACCORD_GRAPHQL__RESPONSE_CACHE=${RESPONSE_CACHE:-true} NO_COLOR=1 \
     "$bin" serve --listen 127.0.0.1:0 --data-dir "$1" >"$work/serve.log" 2>&1 &
   server=$!
@@ -14,6 +14,11 @@ start_server() {
     sleep 0.1
   done
   [ -n "$addr" ] || { cat "$work/serve.log"; exit 1; }
+}
+
+# launch_server, then prepares wrk's script and prints the table header.
+start_server() {
+  launch_server "$1"
   # wrk script: POST the body in $BODY_FILE with the token; count GraphQL errors as failures.
   cat >"$work/post.lua" <<LUA
 local f = io.open(os.getenv("BODY_FILE"), "r")

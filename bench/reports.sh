@@ -22,6 +22,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# shellcheck source=bench/graphql_lib.sh
+source "$here/graphql_lib.sh"
 data="$work/data"
 export NO_COLOR=1
 
@@ -52,15 +54,7 @@ done
 
 echo "== board report end to end over HTTP (warm server, median of 5 after one warm-up)"
 token=$("$bin" token issue --sub bench --org acme --role admin --ttl 1h --data-dir "$data")
-ACCORD_RATE_LIMIT__ENABLED=false ACCORD_JOBS__ENABLED=false "$bin" serve --listen 127.0.0.1:0 --data-dir "$data" >"$work/serve.log" 2>&1 &
-server=$!
-addr=""
-for _ in $(seq 1 200); do
-  addr=$(grep -o 'accord listening on http://[0-9.:]*' "$work/serve.log" | sed 's|.*http://||' || true)
-  [ -n "$addr" ] && break
-  sleep 0.1
-done
-[ -n "$addr" ] || { cat "$work/serve.log"; exit 1; }
+ACCORD_JOBS__ENABLED=false launch_server "$data"
 for format in json pdf; do
   times=()
   for i in 0 1 2 3 4 5; do

@@ -83,6 +83,19 @@ pub struct IncidentView {
     pub past_sla: bool,
 }
 
+impl IncidentView {
+    /// Whether acknowledgement and resolution missed their times, judged when they happened (or
+    /// at `now` while still pending), unlike `past_sla`, which only looks at what is pending.
+    pub fn missed(&self, now: DateTime<Utc>) -> (bool, bool) {
+        let missed =
+            |done: Option<DateTime<Utc>>, due: DateTime<Utc>| done.map_or(now > due, |at| at > due);
+        (
+            missed(self.incident.acknowledged_at, self.acknowledge_due),
+            missed(self.incident.resolved_at, self.resolve_due),
+        )
+    }
+}
+
 impl Incident {
     /// The severity whose response times apply: one higher on a critical AI system.
     pub fn held_as(&self, critical: &HashSet<i32>) -> Severity {

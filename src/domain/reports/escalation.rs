@@ -65,13 +65,6 @@ pub struct Breach {
     pub incident_id: Option<i32>,
 }
 
-fn late(done: Option<DateTime<Utc>>, due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    match done {
-        Some(at) => at > due,
-        None => now > due,
-    }
-}
-
 pub async fn gather(ctx: &Context<'_>) -> AppResult<EscalationReport> {
     let services = ctx.services;
     let db = &services.db;
@@ -100,9 +93,8 @@ pub async fn gather(ctx: &Context<'_>) -> AppResult<EscalationReport> {
     for incident in detected {
         let held_as = incident.held_as(&critical);
         let view = incident.view(&slas, &critical, ctx.now);
+        let (acknowledged_late, resolved_late) = view.missed(ctx.now);
         let i = view.incident;
-        let acknowledged_late = late(i.acknowledged_at, view.acknowledge_due, ctx.now);
-        let resolved_late = late(i.resolved_at, view.resolve_due, ctx.now);
         let notices = notices.remove(&i.id).unwrap_or_default();
         responses.push(Response {
             severity: held_as.as_str().into(),
@@ -144,7 +136,7 @@ pub async fn gather(ctx: &Context<'_>) -> AppResult<EscalationReport> {
             .into_iter()
             .map(|s| (s.id, (s.ai_system_id, s.ai_system_name, s.definition.name)))
             .collect();
-    let breaches = episodes::list(services, ctx.viewer, None, false)
+    let mut breaches = episodes::list(services, ctx.viewer, None, false)
         .await?
         .into_iter()
         .filter(|e| ctx.period.contains(e.opened_at))
@@ -163,7 +155,6 @@ pub async fn gather(ctx: &Context<'_>) -> AppResult<EscalationReport> {
         })
         .collect::<Vec<_>>();
     // Oldest first, ids breaking ties: the same records always print in the same order.
-    let mut breaches = breaches;
     breaches.sort_by_key(|b| (b.opened_at, b.episode_id));
     Ok(EscalationReport {
         past_sla: u32::try_from(

@@ -278,12 +278,10 @@ fn render_with(name: &str, context: minijinja::Value) -> AppResult<String> {
 
 /// Renders the template `name` (e.g. `management-review.md`) with `report`.
 pub fn template<T: Serialize>(name: &str, report: &T) -> AppResult<String> {
-    let template = environment()?
-        .get_template(name)
-        .map_err(|_| AppError::not_found(format!("report template {name}")))?;
-    template
-        .render(minijinja::context! { report => minijinja::value::Serde(report) })
-        .map_err(|e| AppError::internal(anyhow::anyhow!("rendering {name}: {e:#}")))
+    render_with(
+        name,
+        minijinja::context! { report => minijinja::value::Serde(report) },
+    )
 }
 
 #[cfg(test)]

@@ -92,8 +92,7 @@ pub async fn gather(ctx: &Context<'_>) -> AppResult<StatementOfApplicability> {
         .into_iter()
         .map(|m| ((m.control_id, m.requirement_id), m.justification))
         .collect();
-    let all_evidence = evidence::all_of(&services.db, organization_id).await?;
-    let latest = latest_by_control(all_evidence.clone());
+    let latest = latest_by_control(evidence::all_of(&services.db, organization_id).await?);
     let mut lines = Vec::new();
     for requirement in catalog
         .requirements_of(framework.id)

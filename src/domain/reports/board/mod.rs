@@ -334,15 +334,17 @@ async fn risk_summary(
     })
 }
 
+/// Coverage per framework and per framework function, from one assessment of each framework.
 async fn coverage_by_framework(
     services: &Services,
     viewer: &Viewer,
-) -> AppResult<Vec<FrameworkCoverage>> {
-    let mut out = Vec::new();
-    for framework in services.catalog.frameworks() {
+) -> AppResult<(Vec<FrameworkCoverage>, Vec<FunctionCoverage>)> {
+    let catalog = &services.catalog;
+    let (mut totals, mut functions) = (Vec::new(), Vec::new());
+    for framework in catalog.frameworks() {
         let report = coverage::coverage(services, viewer, framework.id, GroupBy::Function).await?;
         let t = &report.totals;
-        out.push(FrameworkCoverage {
+        totals.push(FrameworkCoverage {
             slug: framework.slug.clone(),
             name: framework.name.clone(),
             version: framework.version.clone(),
@@ -353,8 +355,18 @@ async fn coverage_by_framework(
             satisfied_percent: t.percent(t.satisfied),
             partial_percent: t.percent(t.partial),
         });
+        for (group_id, counts) in &report.groups {
+            let group = catalog.requirement(*group_id)?;
+            functions.push(FunctionCoverage {
+                framework: framework.short_name.clone(),
+                ref_id: group.ref_id.clone(),
+                title: group.title.clone(),
+                satisfied_percent: counts.percent(counts.satisfied),
+                partial_percent: counts.percent(counts.partial),
+            });
+        }
     }
-    Ok(out)
+    Ok((totals, functions))
 }
 
 async fn policy_summary(services: &Services, viewer: &Viewer) -> AppResult<PolicySummary> {
@@ -416,8 +428,7 @@ pub async fn build(ctx: &Context<'_>) -> AppResult<BoardReport> {
     let organization = organizations::current(services, viewer).await?;
     let (posture, systems) = posture(&ctx.scope).await?;
     let risks = risk_summary(services, viewer, &systems, &ctx.scope).await?;
-    let coverage = coverage_by_framework(services, viewer).await?;
-    let coverage_by_function = function_coverage(ctx).await?;
+    let (coverage, coverage_by_function) = coverage_by_framework(services, viewer).await?;
     let evidence_gaps = controls_without_current_evidence(services, viewer)
         .await?
         .into_iter()
@@ -473,24 +484,4 @@ pub async fn build(ctx: &Context<'_>) -> AppResult<BoardReport> {
         overdue_actions: operations.overdue_actions,
         changes: operations.changes,
     })
-}
-
-async fn function_coverage(ctx: &Context<'_>) -> AppResult<Vec<FunctionCoverage>> {
-    let catalog = &ctx.services.catalog;
-    let mut out = Vec::new();
-    for framework in catalog.frameworks() {
-        let report =
-            coverage::coverage(ctx.services, ctx.viewer, framework.id, GroupBy::Function).await?;
-        for (group_id, counts) in &report.groups {
-            let group = catalog.requirement(*group_id)?;
-            out.push(FunctionCoverage {
-                framework: framework.short_name.clone(),
-                ref_id: group.ref_id.clone(),
-                title: group.title.clone(),
-                satisfied_percent: counts.percent(counts.satisfied),
-                partial_percent: counts.percent(counts.partial),
-            });
-        }
-    }
-    Ok(out)
 }

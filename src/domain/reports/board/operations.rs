@@ -43,15 +43,14 @@ pub async fn gather(ctx: &Context<'_>) -> AppResult<Operations> {
             .filter(|i| ctx.scope.includes(i.ai_system_id))
             .collect();
     let now = ctx.now;
-    let late = |i: &Incident| {
-        let view = i.clone().view(&slas, &critical, now);
-        let missed = |done: Option<chrono::DateTime<chrono::Utc>>, due| {
-            done.map_or(now > due, |at| at > due)
-        };
-        missed(i.acknowledged_at, view.acknowledge_due) || missed(i.resolved_at, view.resolve_due)
-    };
-    let late_ids: std::collections::HashSet<i32> =
-        both.iter().filter(|i| late(i)).map(|i| i.id).collect();
+    let late_ids: std::collections::HashSet<i32> = both
+        .iter()
+        .filter(|i| {
+            let (acknowledge, resolve) = Incident::clone(i).view(&slas, &critical, now).missed(now);
+            acknowledge || resolve
+        })
+        .map(|i| i.id)
+        .collect();
     // Counted by the severity they are held to (one higher on a critical AI system), as the
     // escalation report counts them.
     for incident in &mut both {

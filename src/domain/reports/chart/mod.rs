@@ -161,6 +161,36 @@ pub enum Shape {
     },
 }
 
+impl Shape {
+    /// The shape scaled by `scale` about the origin, then moved by `offset` (a chart placed on a
+    /// page).
+    pub fn placed(mut self, offset: (f64, f64), scale: f64) -> Shape {
+        let place = |p: &mut (f64, f64)| *p = (offset.0 + p.0 * scale, offset.1 + p.1 * scale);
+        match &mut self {
+            Shape::Rect { x, y, w, h, .. } => {
+                let mut corner = (*x, *y);
+                place(&mut corner);
+                (*x, *y) = corner;
+                (*w, *h) = (*w * scale, *h * scale);
+            }
+            Shape::Line { from, to, .. } => {
+                place(from);
+                place(to);
+            }
+            Shape::Polyline { points, .. } => {
+                for point in points {
+                    place(point);
+                }
+            }
+            Shape::Text { at, size, .. } => {
+                place(at);
+                *size *= scale;
+            }
+        }
+        self
+    }
+}
+
 /// A chart laid out as shapes on a `width` x `height` canvas.
 #[derive(Debug, Clone)]
 pub struct Drawing {

@@ -316,59 +316,9 @@ fn drawing(cursor: &mut Cursor, drawing: &crate::domain::reports::chart::Drawing
     let scale = (TEXT_WIDTH / drawing.width).min(1.0);
     let height = drawing.height * scale;
     cursor.ensure(height + 4.0);
-    let (dx, dy) = (MARGIN, cursor.y);
-    let place = |(x, y): (f64, f64)| (dx + x * scale, dy + y * scale);
+    let offset = (MARGIN, cursor.y);
     for shape in &drawing.shapes {
-        let placed = match shape.clone() {
-            Shape::Rect { x, y, w, h, fill } => {
-                let (x, y) = place((x, y));
-                Shape::Rect {
-                    x,
-                    y,
-                    w: w * scale,
-                    h: h * scale,
-                    fill,
-                }
-            }
-            Shape::Line {
-                from,
-                to,
-                stroke,
-                width,
-                dashed,
-            } => Shape::Line {
-                from: place(from),
-                to: place(to),
-                stroke,
-                width,
-                dashed,
-            },
-            Shape::Polyline {
-                points,
-                stroke,
-                width,
-            } => Shape::Polyline {
-                points: points.into_iter().map(place).collect(),
-                stroke,
-                width,
-            },
-            Shape::Text {
-                at,
-                size,
-                anchor,
-                bold,
-                fill,
-                text,
-            } => Shape::Text {
-                at: place(at),
-                size: size * scale,
-                anchor,
-                bold,
-                fill,
-                text,
-            },
-        };
-        cursor.page().push(placed);
+        cursor.page().push(shape.clone().placed(offset, scale));
     }
     cursor.y += height + 4.0;
 }
